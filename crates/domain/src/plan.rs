@@ -1,0 +1,82 @@
+//! The plan as a whole: the `duban.plan/1` document.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Diagnostic, Node, NodeId, Project, Severity, Target, Unit};
+
+/// The interchange format's identifier, written in every plan document.
+pub const FORMAT: &str = "duban.plan/1";
+
+/// A parsed plan with everything the importer understood and what it could not place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The plan's own title (`海东市推进西宁—海东都市圈一体化发展行动计划`).
+    pub title: String,
+    /// The issuing body, if the document names it.
+    pub issuer: Option<String>,
+    /// The document number (`东政〔2024〕18号`), if any.
+    pub doc_number: Option<String>,
+    /// Date of issue as `YYYY-MM-DD`, if stated.
+    pub issued_on: Option<String>,
+    /// All nodes in document order; parents come before their children.
+    pub nodes: Vec<Node>,
+    /// Quantitative goals in document order.
+    pub targets: Vec<Target>,
+    /// Responsible units, in order of first mention.
+    pub units: Vec<Unit>,
+    /// Named projects in document order.
+    pub projects: Vec<Project>,
+    /// What the importer wants a person to look at.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Plan {
+    /// An empty plan with the given title.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            format: FORMAT.to_owned(),
+            title: title.into(),
+            issuer: None,
+            doc_number: None,
+            issued_on: None,
+            nodes: Vec::new(),
+            targets: Vec::new(),
+            units: Vec::new(),
+            projects: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The node with the given id.
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.iter().find(|n| &n.id == id)
+    }
+
+    /// The direct children of `parent` (`None`: the top-level nodes), in order.
+    pub fn children<'a>(&'a self, parent: Option<&'a NodeId>) -> impl Iterator<Item = &'a Node> {
+        self.nodes
+            .iter()
+            .filter(move |n| n.parent.as_ref() == parent)
+    }
+
+    /// Nodes that carry responsibility: the tasks a unit reports on.
+    pub fn assigned_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| !n.responsible.is_empty())
+    }
+
+    /// The unit with the given canonical name or alias.
+    pub fn unit(&self, name: &str) -> Option<&Unit> {
+        self.units
+            .iter()
+            .find(|u| u.name == name || u.aliases.iter().any(|a| a == name))
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}

@@ -1,0 +1,269 @@
+//! Puts the steps together and turns drafts into the plan's nodes, targets and projects.
+
+use std::collections::HashMap;
+
+use duban_domain::{
+    Assignment, Diagnostic, Node, NodeId, Plan, Project, Severity, Target, TargetId,
+};
+
+use crate::outline::{self, Draft};
+use crate::paragraph::{self, Para};
+use crate::registry::Registry;
+use crate::{front, project, source, table, target};
+
+/// Words in a heading that mark a look back, whose figures are not goals.
+const RETROSPECTIVE_TITLES: &[&str] = &[
+    "回顾",
+    "成效",
+    "成就",
+    "现状",
+    "形势",
+    "发展基础",
+    "基础条件",
+    "进展情况",
+];
+
+pub(crate) fn plan(text: &str) -> Plan {
+    let mut diagnostics = Vec::new();
+    let lines = source::lines(text);
+    let mut plan = Plan::new("");
+    if lines.is_empty() {
+        plan.diagnostics.push(Diagnostic::new(
+            None,
+            Severity::Error,
+            "document_empty",
+            "文件没有任何文字内容",
+        ));
+        return plan;
+    }
+    let front = front::read(&lines);
+    plan.title = front.title.clone().unwrap_or_default();
+    plan.issuer = front.issuer.clone();
+    plan.doc_number = front.doc_number.clone();
+    plan.issued_on = front.issued_on.clone();
+    if front.title.is_none() {
+        diagnostics.push(Diagnostic::new(
+            None,
+            Severity::Warning,
+            "title_missing",
+            "未识别到计划标题",
+        ));
+    }
+    let body = lines.get(front.body.clone()).unwrap_or_default();
+    let (prose, tables) = table::split(body);
+    let mut paras = paragraph::assemble(&prose);
+    let mut drafts = outline::build(&paras, &mut diagnostics);
+    outline::settle_responsibility(&mut drafts, &paras);
+    let base = paras.len();
+    table::attach(tables, &mut drafts, &mut paras, base, &mut diagnostics);
+    if !drafts.iter().any(|d| d.number.is_some()) {
+        diagnostics.push(Diagnostic::new(
+            None,
+            Severity::Warning,
+            "no_structure",
+            "未识别到任何章节标题（如“一、”“（一）”“1.”），全文按段落读入",
+        ));
+    }
+
+    let mut registry = Registry::default();
+    for d in &drafts {
+        if let Some(b) = &d.responsible {
+            for (u, _) in &b.units {
+                registry.add(u, b.line);
+            }
+        }
+    }
+    let (units, canonical) = registry.resolve(&mut diagnostics);
+    plan.units = units;
+
+    let order = tree_order(&drafts);
+    let ids: HashMap<usize, NodeId> = order.iter().map(|(i, id)| (*i, id.clone())).collect();
+    let issued_year = plan
+        .issued_on
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok());
+    let mut inherited: HashMap<usize, Option<i32>> = HashMap::new();
+    let mut retrospective: HashMap<usize, bool> = HashMap::new();
+    for (idx, id) in &order {
+        let Some(d) = drafts.get(*idx) else { continue };
+        let parent_year = d.parent.and_then(|p| inherited.get(&p).copied()).flatten();
+        let parent_retro = d
+            .parent
+            .and_then(|p| retrospective.get(&p).copied())
+            .unwrap_or(false);
+        let retro = parent_retro || RETROSPECTIVE_TITLES.iter().any(|w| d.title.contains(w));
+        retrospective.insert(*idx, retro);
+        let mut year = parent_year;
+        let mut leading: Option<i32> = None;
+        for seg in &d.segments {
+            let Some(para) = paras.get(seg.para) else {
+                continue;
+            };
+            let mut seg_year = seg.year.or(year);
+            let found = target::scan(para, seg.start, seg.end, &mut seg_year, issued_year);
+            if leading.is_none() && seg.start < seg.end {
+                leading = Some(leading_year(para, seg.start).unwrap_or(parent_year.unwrap_or(-1)));
+            }
+            if seg.year.is_none() {
+                year = seg_year;
+            }
+            if retro {
+                continue;
+            }
+            for g in found {
+                plan.targets.push(Target {
+                    id: TargetId(format!("t{}", plan.targets.len() + 1)),
+                    node: id.clone(),
+                    indicator: g.indicator,
+                    value: g.value,
+                    value_high: g.value_high,
+                    unit: g.unit,
+                    comparator: g.comparator,
+                    year: g.year,
+                    text: g.text,
+                    line: g.line,
+                });
+            }
+            for m in project::scan(para, seg.start, seg.end) {
+                if !plan
+                    .projects
+                    .iter()
+                    .any(|p| p.name == m.name && &p.node == id)
+                {
+                    plan.projects.push(Project {
+                        name: m.name,
+                        node: id.clone(),
+                        line: para.line_at(m.offset),
+                    });
+                }
+            }
+        }
+        inherited.insert(*idx, leading.filter(|y| *y > 0).or(parent_year));
+    }
+    for (idx, id) in &order {
+        let Some(d) = drafts.get(*idx) else { continue };
+        plan.nodes.push(node(d, id, &ids, &paras, &canonical));
+    }
+    check_unknown_headings(&paras, &mut diagnostics);
+    diagnostics.sort_by_key(|d| d.line.unwrap_or(0));
+    plan.diagnostics = diagnostics;
+    plan
+}
+
+/// The year a text opens with (`至 2030 年，…`), which then holds for the children below.
+fn leading_year(para: &Para, start: usize) -> Option<i32> {
+    let f = para.folded.get(start..)?;
+    let head: String = f.iter().take(12).filter(|c| !c.is_whitespace()).collect();
+    let digits_at = head.find(|c: char| c.is_ascii_digit())?;
+    let before = head.get(..digits_at)?;
+    if !["", "至", "到", "在", "于", "力争到", "力争至"].contains(&before) {
+        return None;
+    }
+    let year: i32 = head.get(digits_at..digits_at + 4)?.parse().ok()?;
+    (head.get(digits_at + 4..)?.starts_with('年')).then_some(year)
+}
+
+/// Document order with dotted ids: children sorted by their position in the source.
+fn tree_order(drafts: &[Draft]) -> Vec<(usize, NodeId)> {
+    let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        children.entry(d.parent).or_default().push(i);
+    }
+    for list in children.values_mut() {
+        list.sort_by_key(|i| drafts.get(*i).map_or(0, |d| d.order));
+    }
+    let mut out = Vec::with_capacity(drafts.len());
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let push_children = |stack: &mut Vec<(usize, String)>, parent: Option<usize>, prefix: &str| {
+        if let Some(list) = children.get(&parent) {
+            for (n, i) in list.iter().enumerate().rev() {
+                let id = if prefix.is_empty() {
+                    format!("{}", n + 1)
+                } else {
+                    format!("{prefix}.{}", n + 1)
+                };
+                stack.push((*i, id));
+            }
+        }
+    };
+    push_children(&mut stack, None, "");
+    while let Some((i, id)) = stack.pop() {
+        push_children(&mut stack, Some(i), &id);
+        out.push((i, NodeId(id)));
+    }
+    out
+}
+
+fn node(
+    d: &Draft,
+    id: &NodeId,
+    ids: &HashMap<usize, NodeId>,
+    paras: &[Para],
+    canonical: &HashMap<String, String>,
+) -> Node {
+    let text: Vec<String> = d
+        .segments
+        .iter()
+        .filter_map(|s| {
+            paras
+                .get(s.para)
+                .map(|p| p.slice(s.start, s.end).trim().to_owned())
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut responsible: Vec<Assignment> = Vec::new();
+    if let Some(b) = &d.responsible {
+        for (u, role) in &b.units {
+            let unit = canonical.get(u).cloned().unwrap_or_else(|| u.clone());
+            if !responsible.iter().any(|a| a.unit == unit) {
+                responsible.push(Assignment { unit, role: *role });
+            }
+        }
+    }
+    Node {
+        id: id.clone(),
+        parent: d.parent.and_then(|p| ids.get(&p).cloned()),
+        kind: d.kind,
+        number: d.number.clone(),
+        title: d.title.clone(),
+        text: text.join("\n"),
+        line: d.line,
+        responsible,
+        responsible_raw: d.responsible.as_ref().map(|b| b.raw.clone()),
+        deadline: d.deadline.clone(),
+        work_plan: d.work_plan.clone(),
+    }
+}
+
+/// Short lines that look numbered but in no style duban knows (`A.`, `一）`, `(a)`).
+fn check_unknown_headings(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) {
+    for p in paras {
+        let f = &p.folded;
+        if crate::heading::marker(f, &p.chars).is_some() || f.len() > 60 || f.contains(&'。') {
+            continue;
+        }
+        let lead = f
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic() || crate::chars::is_cn_digit(**c))
+            .count();
+        let sep = f.get(lead).copied();
+        let opened = f.first() == Some(&'（') && f.get(1).is_some_and(char::is_ascii_alphabetic);
+        if (lead > 0
+            && lead <= 3
+            && matches!(sep, Some('）' | '.' | '、'))
+            && f.get(lead + 1).is_some())
+            || opened
+        {
+            diagnostics.push(Diagnostic::new(
+                Some(p.line()),
+                Severity::Warning,
+                "unknown_heading",
+                format!(
+                    "“{}”像是标题，但编号样式无法识别，已按正文读入",
+                    p.slice(0, 20)
+                ),
+            ));
+        }
+    }
+}
