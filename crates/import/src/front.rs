@@ -222,10 +222,20 @@ fn signature(before_date: &[Line]) -> Option<String> {
         .take_while(|t| is_org(t))
         .collect();
     let first = block.last()?;
-    let cut = ORG_ENDS
-        .iter()
-        .filter_map(|e| first.find(e).map(|i| i + e.len()))
-        .min()?;
+    // Two signers on one line (`黄浦区发展和改革委员会黄浦区建设和管理委员会`): cut where the
+    // second begins with the same place as the first.
+    let place: String = first.chars().take(2).collect();
+    let cut = first
+        .char_indices()
+        .skip(2)
+        .map(|(i, _)| i)
+        .find(|i| {
+            first.get(*i..).is_some_and(|rest| rest.starts_with(&place))
+                && first
+                    .get(..*i)
+                    .is_some_and(|head| ORG_ENDS.iter().any(|e| head.ends_with(e)))
+        })
+        .unwrap_or(first.len());
     first.get(..cut).map(str::to_owned)
 }
 
@@ -243,6 +253,29 @@ mod tests {
         let (title, issuer) = notice("关于印发《黄浦区可再生能源发展行动方案》的通知").unwrap();
         assert_eq!(title, "黄浦区可再生能源发展行动方案");
         assert_eq!(issuer, None);
+    }
+
+    #[test]
+    fn first_signer() {
+        let lines = |v: &[&str]| -> Vec<Line> {
+            v.iter()
+                .enumerate()
+                .map(|(i, t)| Line {
+                    text: (*t).to_owned(),
+                    no: i as u32 + 1,
+                })
+                .collect()
+        };
+        let block = lines(&[
+            "现印发给你们。",
+            "黄浦区发展和改革委员会黄浦区建设和管理委员会",
+            "黄浦区投资促进办公室",
+        ]);
+        assert_eq!(signature(&block).as_deref(), Some("黄浦区发展和改革委员会"));
+        assert_eq!(
+            signature(&lines(&["上海市交通委员会"])).as_deref(),
+            Some("上海市交通委员会")
+        );
     }
 
     #[test]

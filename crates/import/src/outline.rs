@@ -129,7 +129,15 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
             block: block.clone(),
             year: None,
         };
-        match (current, lead_phrase(para, block_start)) {
+        let mut lead = lead_phrase(para, block_start);
+        if lead.is_some()
+            && current.is_some_and(|c| awaits_body(&drafts, c))
+            && !series_follows(paras, pi)
+        {
+            // A heading's only paragraph is its body, even when it opens with a short sentence.
+            lead = None;
+        }
+        match (current, lead) {
             (Some(parent), None) => {
                 let Some(d) = drafts.get_mut(parent) else {
                     continue;
@@ -151,6 +159,30 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
         }
     }
     drafts
+}
+
+/// A heading whose line has no body and that has no paragraph or child yet.
+fn awaits_body(drafts: &[Draft], idx: usize) -> bool {
+    let Some(d) = drafts.get(idx) else {
+        return false;
+    };
+    d.number.is_some()
+        && d.segments.len() == 1
+        && d.segments.iter().all(|s| s.start >= s.end)
+        && !drafts.iter().any(|x| x.parent == Some(idx))
+}
+
+/// Whether the next paragraph (past a block paragraph) opens with a lead phrase too: a series of
+/// topics (`新能源产业。…` `新材料产业。…`) rather than one heading's body.
+fn series_follows(paras: &[Para], pi: usize) -> bool {
+    paras
+        .iter()
+        .skip(pi + 1)
+        .find(|p| responsibility::trailing(p).is_none_or(|(at, _)| at > 0))
+        .is_some_and(|p| {
+            let end = responsibility::trailing(p).map_or(p.len(), |(at, _)| at);
+            heading::marker(&p.folded, &p.chars).is_none() && lead_phrase(p, end).is_some()
+        })
 }
 
 /// A `（责任单位：…）` paragraph of its own belongs to the paragraph just before it.
@@ -301,7 +333,7 @@ pub(crate) fn settle_responsibility(drafts: &mut Vec<Draft>, paras: &[Para]) {
                 keep.append(&mut chunk);
                 continue;
             }
-            let first = chunk.iter().find(|s| s.start < s.end || s.block.is_none());
+            let first = chunk.iter().find(|s| s.start < s.end);
             let Some(first) = first.or(chunk.first()) else {
                 continue;
             };

@@ -163,7 +163,13 @@ fn inline(text: &str) -> Option<Vec<(String, Role)>> {
         };
         found_phrase = true;
         let role = phrase_role(phrase, has_lead);
-        let units = split_units(rest.get(..at)?);
+        // `按职责（分工）` qualifies the phrase, not the unit before it.
+        let before = rest.get(..at)?;
+        let before = before
+            .strip_suffix("按职责分工")
+            .or_else(|| before.strip_suffix("按职责"))
+            .unwrap_or(before);
+        let units = split_units(before);
         out.extend(units.into_iter().map(|u| (u, Some(role))));
         rest = rest
             .get(at + phrase.len()..)?
@@ -274,6 +280,10 @@ mod tests {
             .unwrap();
         assert_eq!(names(&u, Role::Lead), ["市住房城乡建设管理委", "市财政局"]);
         assert_eq!(names(&u, Role::Co), ["市民政局"]);
+        let u =
+            block("正文。（市住房城乡建设管理委牵头负责，市司法局、市市场监管局按职责组织落实）")
+                .unwrap();
+        assert_eq!(names(&u, Role::Co), ["市司法局", "市市场监管局"]);
         let u = block("正文。（市交通委牵头负责、各区政府组织落实）").unwrap();
         assert_eq!(names(&u, Role::Lead), ["市交通委"]);
         assert_eq!(names(&u, Role::Co), ["各区政府"]);
