@@ -46,7 +46,7 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
 /// UTF-16 without a BOM: decoded as UTF-16, a Chinese text is almost all CJK, full-width
 /// punctuation and ASCII; GBK or binary bytes read as UTF-16 are mostly not.
 fn utf16_by_content(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() % 2 != 0 || bytes.len() < 4 {
+    if !bytes.len().is_multiple_of(2) || bytes.len() < 4 {
         return None;
     }
     let sample = bytes.get(..bytes.len().min(64 * 1024))?;

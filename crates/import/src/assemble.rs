@@ -9,7 +9,8 @@ use duban_domain::{
 use crate::outline::{self, Draft};
 use crate::paragraph::{self, Para};
 use crate::registry::Registry;
-use crate::{front, project, source, table, target};
+use crate::source::Line;
+use crate::{front, parallel, project, source, table, target};
 
 /// Words in a heading that mark a look back, whose figures are not goals.
 const RETROSPECTIVE_TITLES: &[&str] = &[
@@ -51,9 +52,28 @@ pub(crate) fn plan(text: &str) -> Plan {
     }
     let body = lines.get(front.body.clone()).unwrap_or_default();
     let (prose, tables) = table::split(body);
-    let mut paras = paragraph::assemble(&prose);
-    let mut drafts = outline::build(&paras, &mut diagnostics);
-    outline::settle_responsibility(&mut drafts, &paras);
+    // Parts that start at a top-level heading are independent: paragraphs and drafts are built
+    // for each in parallel and then put together, indices shifted.
+    let parts = parallel::map_min(&split_at_top_headings(&prose), 1, |lines| {
+        let paras = paragraph::assemble(lines);
+        let mut diags = Vec::new();
+        let mut drafts = outline::build(&paras, &mut diags);
+        outline::settle_responsibility(&mut drafts, &paras);
+        check_unknown_headings(&paras, &mut diags);
+        (paras, drafts, diags)
+    });
+    let mut paras: Vec<Para> = Vec::new();
+    let mut drafts: Vec<Draft> = Vec::new();
+    for (part_paras, part_drafts, part_diags) in parts {
+        let (para_offset, draft_offset) = (paras.len(), drafts.len());
+        drafts.extend(part_drafts.into_iter().map(|mut d| {
+            d.shift(para_offset, draft_offset);
+            d
+        }));
+        paras.extend(part_paras);
+        diagnostics.extend(part_diags);
+    }
+    outline::check_numbering(&drafts, &mut diagnostics);
     let base = paras.len();
     table::attach(tables, &mut drafts, &mut paras, base, &mut diagnostics);
     if !drafts.iter().any(|d| d.number.is_some()) {
@@ -83,9 +103,12 @@ pub(crate) fn plan(text: &str) -> Plan {
         .as_deref()
         .and_then(|d| d.get(..4))
         .and_then(|y| y.parse().ok());
+    // The year each node starts from and whether it looks back (sequential: it flows down the
+    // tree), then each node's goals and projects (independent: read in parallel).
     let mut inherited: HashMap<usize, Option<i32>> = HashMap::new();
     let mut retrospective: HashMap<usize, bool> = HashMap::new();
-    for (idx, id) in &order {
+    let mut context: Vec<(usize, Option<i32>, bool)> = Vec::with_capacity(order.len());
+    for (idx, _) in &order {
         let Some(d) = drafts.get(*idx) else { continue };
         let parent_year = d.parent.and_then(|p| inherited.get(&p).copied()).flatten();
         let parent_retro = d
@@ -94,61 +117,122 @@ pub(crate) fn plan(text: &str) -> Plan {
             .unwrap_or(false);
         let retro = parent_retro || RETROSPECTIVE_TITLES.iter().any(|w| d.title.contains(w));
         retrospective.insert(*idx, retro);
-        let mut year = parent_year;
-        let mut leading: Option<i32> = None;
-        for seg in &d.segments {
-            let Some(para) = paras.get(seg.para) else {
-                continue;
-            };
-            let mut seg_year = seg.year.or(year);
-            let found = target::scan(para, seg.start, seg.end, &mut seg_year, issued_year);
-            if leading.is_none() && seg.start < seg.end {
-                leading = Some(leading_year(para, seg.start).unwrap_or(parent_year.unwrap_or(-1)));
-            }
-            if seg.year.is_none() {
-                year = seg_year;
-            }
-            if retro {
-                continue;
-            }
-            for g in found {
-                plan.targets.push(Target {
-                    id: TargetId(format!("t{}", plan.targets.len() + 1)),
+        let leading = d
+            .segments
+            .iter()
+            .find(|s| s.start < s.end)
+            .and_then(|s| paras.get(s.para).and_then(|p| leading_year(p, s.start)));
+        inherited.insert(*idx, leading.or(parent_year));
+        context.push((*idx, parent_year, retro));
+    }
+    let found = parallel::map(&context, |(idx, year, retro)| {
+        drafts
+            .get(*idx)
+            .map(|d| read_node(d, &paras, *year, *retro, issued_year))
+            .unwrap_or_default()
+    });
+    let mut seen_projects: std::collections::HashSet<(String, usize)> = Default::default();
+    for ((idx, _, _), (goals, projects)) in context.iter().zip(found) {
+        let Some(id) = ids.get(idx) else { continue };
+        for g in goals {
+            plan.targets.push(Target {
+                id: TargetId(format!("t{}", plan.targets.len() + 1)),
+                node: id.clone(),
+                indicator: g.indicator,
+                value: g.value,
+                value_high: g.value_high,
+                unit: g.unit,
+                comparator: g.comparator,
+                year: g.year,
+                text: g.text,
+                line: g.line,
+            });
+        }
+        for (name, line) in projects {
+            if seen_projects.insert((name.clone(), *idx)) {
+                plan.projects.push(Project {
+                    name,
                     node: id.clone(),
-                    indicator: g.indicator,
-                    value: g.value,
-                    value_high: g.value_high,
-                    unit: g.unit,
-                    comparator: g.comparator,
-                    year: g.year,
-                    text: g.text,
-                    line: g.line,
+                    line,
                 });
             }
-            for m in project::scan(para, seg.start, seg.end) {
-                if !plan
-                    .projects
-                    .iter()
-                    .any(|p| p.name == m.name && &p.node == id)
-                {
-                    plan.projects.push(Project {
-                        name: m.name,
-                        node: id.clone(),
-                        line: para.line_at(m.offset),
-                    });
-                }
-            }
         }
-        inherited.insert(*idx, leading.filter(|y| *y > 0).or(parent_year));
     }
-    for (idx, id) in &order {
-        let Some(d) = drafts.get(*idx) else { continue };
-        plan.nodes.push(node(d, id, &ids, &paras, &canonical));
-    }
-    check_unknown_headings(&paras, &mut diagnostics);
+    plan.nodes = parallel::map(&order, |(idx, id)| {
+        drafts
+            .get(*idx)
+            .map(|d| node(d, id, &ids, &paras, &canonical))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     diagnostics.sort_by_key(|d| d.line.unwrap_or(0));
     plan.diagnostics = diagnostics;
     plan
+}
+
+/// A node's goals and named projects (with their lines), reading its segments in order with
+/// the year in force carried from one to the next.
+fn read_node(
+    d: &Draft,
+    paras: &[Para],
+    start_year: Option<i32>,
+    retro: bool,
+    issued_year: Option<i32>,
+) -> (Vec<target::Found>, Vec<(String, u32)>) {
+    let mut goals = Vec::new();
+    let mut projects = Vec::new();
+    let mut year = start_year;
+    for seg in &d.segments {
+        let Some(para) = paras.get(seg.para) else {
+            continue;
+        };
+        let mut seg_year = seg.year.or(year);
+        let found = target::scan(para, seg.start, seg.end, &mut seg_year, issued_year);
+        if seg.year.is_none() {
+            year = seg_year;
+        }
+        if retro {
+            continue;
+        }
+        goals.extend(found);
+        projects.extend(
+            project::scan(para, seg.start, seg.end)
+                .into_iter()
+                .map(|m| (m.name, para.line_at(m.offset))),
+        );
+    }
+    (goals, projects)
+}
+
+/// Splits lines into parts that each start at a heading of the document's top-level style, in
+/// about as many parts as there is parallel work to share (one part for ordinary documents).
+fn split_at_top_headings(lines: &[Line]) -> Vec<&[Line]> {
+    const PART_BYTES: usize = 2 * 1024 * 1024;
+    let total: usize = lines.iter().map(|l| l.text.len()).sum();
+    if total < 2 * PART_BYTES {
+        return vec![lines];
+    }
+    let style_of = |l: &Line| {
+        let chars: Vec<char> = l.text.chars().take(12).collect();
+        let folded: Vec<char> = chars.iter().map(|c| crate::chars::fold(*c)).collect();
+        crate::heading::marker(&folded, &chars).map(|m| m.style)
+    };
+    let Some(top) = lines.iter().find_map(style_of) else {
+        return vec![lines];
+    };
+    let mut parts = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, line) in lines.iter().enumerate() {
+        if size >= PART_BYTES && i > start && style_of(line) == Some(top) {
+            parts.extend(lines.get(start..i));
+            start = i;
+            size = 0;
+        }
+        size += line.text.len();
+    }
+    parts.extend(lines.get(start..));
+    parts
 }
 
 /// The year a text opens with (`至 2030 年，…`), which then holds for the children below.
@@ -240,7 +324,7 @@ fn node(
 fn check_unknown_headings(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) {
     for p in paras {
         let f = &p.folded;
-        if crate::heading::marker(f, &p.chars).is_some() || f.len() > 60 || f.contains(&'。') {
+        if f.len() > 60 || f.contains(&'。') || crate::heading::marker(f, &p.head(16)).is_some() {
             continue;
         }
         let lead = f

@@ -114,6 +114,10 @@ fn body_start(lines: &[Line]) -> usize {
 }
 
 fn is_end_marker(text: &str) -> bool {
+    // Only the start and the end of a line matter; long lines are body text.
+    if text.len() > 240 {
+        return false;
+    }
     let t = squeeze(text);
     END_MARKERS.iter().any(|m| t.starts_with(m))
         || (t.ends_with("印发") && date_prefix(&t).is_some())

@@ -21,6 +21,7 @@ mod heading;
 mod measure;
 mod outline;
 mod paragraph;
+mod parallel;
 mod project;
 mod registry;
 mod responsibility;

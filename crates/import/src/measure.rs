@@ -115,9 +115,9 @@ pub(crate) fn roman_value(c: char) -> Option<f64> {
     }
 }
 
-/// The unit of measure at `at` (spaces skipped), as written, and the index after it.
-/// Compound units (`公里/平方公里`) are read whole. Returns an empty unit where there is none.
-pub(crate) fn unit(f: &[char], original: &[char], at: usize) -> (String, usize) {
+/// Where the unit of measure at `at` (spaces skipped) lies: `start..end`. Compound units
+/// (`公里/平方公里`) are read whole. Where there is none, both are `at`.
+pub(crate) fn unit(f: &[char], at: usize) -> (usize, usize) {
     let mut i = skip_spaces(f, at);
     let start = i;
     if f.get(i).is_some_and(|c| MULTIPLIERS.contains(c)) {
@@ -126,19 +126,15 @@ pub(crate) fn unit(f: &[char], original: &[char], at: usize) -> (String, usize) 
     let after_multiplier = i;
     if let Some(len) = base_unit(f, i) {
         i += len;
-        if f.get(i) == Some(&'/') {
-            if let Some(len2) = base_unit(f, i + 1) {
-                i += 1 + len2;
-            }
+        if f.get(i) == Some(&'/')
+            && let Some(len2) = base_unit(f, i + 1)
+        {
+            i += 1 + len2;
         }
     } else if after_multiplier == start {
-        return (String::new(), at);
+        return (at, at);
     }
-    let text = original
-        .get(start..i)
-        .map(|s| s.iter().collect())
-        .unwrap_or_default();
-    (text, i)
+    (start, i)
 }
 
 fn base_unit(f: &[char], at: usize) -> Option<usize> {
@@ -214,7 +210,8 @@ mod tests {
 
     fn u(s: &str) -> (String, usize) {
         let c: Vec<char> = s.chars().collect();
-        unit(&c, &c, 0)
+        let (a, b) = unit(&c, 0);
+        (c[a..b].iter().collect(), b)
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub(crate) struct Draft {
     pub responsible: Option<Block>,
     pub deadline: Option<String>,
     pub work_plan: Vec<WorkPoint>,
+    /// The heading's numbering style and value, for the numbering check.
+    pub marker: Option<(Style, u32)>,
 }
 
 impl Draft {
@@ -63,46 +65,57 @@ impl Draft {
             responsible: None,
             deadline: None,
             work_plan: Vec::new(),
+            marker: None,
+        }
+    }
+
+    /// Moves the draft's paragraph, parent and order indices by the given offsets (when drafts
+    /// built from separate parts of a document are put together).
+    pub fn shift(&mut self, paras: usize, drafts: usize) {
+        self.parent = self.parent.map(|p| p + drafts);
+        self.order += paras;
+        for s in &mut self.segments {
+            s.para += paras;
         }
     }
 }
 
 /// Builds drafts from the body's paragraphs (already in `paras`).
 pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Draft> {
+    // Finding each paragraph's block is independent of the rest: done in parallel up front.
+    let blocks = crate::parallel::map(paras, responsibility::trailing);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut stack: Vec<(Style, usize)> = Vec::new();
-    let mut numbering = Numbering::default();
     let mut last_segment: Option<(usize, usize)> = None;
-    for (pi, para) in paras.iter().enumerate() {
-        let found = responsibility::trailing(para);
+    for ((pi, para), found) in paras.iter().enumerate().zip(blocks) {
         let block_start = found.as_ref().map_or(para.len(), |(at, _)| *at);
         let block = found.map(|(_, b)| b);
-        if let Some(b) = &block {
-            if b.unclosed {
-                diagnostics.push(Diagnostic::new(
-                    Some(b.line),
-                    Severity::Warning,
-                    "responsibility_unclosed",
-                    "责任单位段落缺少右括号，已读到段落末尾，请核对",
-                ));
-            }
+        if let Some(b) = &block
+            && b.unclosed
+        {
+            diagnostics.push(Diagnostic::new(
+                Some(b.line),
+                Severity::Warning,
+                "responsibility_unclosed",
+                "责任单位段落缺少右括号，已读到段落末尾，请核对",
+            ));
         }
         if block_start == 0 {
             let Some(block) = block else { continue };
             attach_standalone(&mut drafts, last_segment, block, diagnostics);
             continue;
         }
-        if let Some(m) = heading::marker(&para.folded, &para.chars) {
+        if let Some(m) = heading::marker(&para.folded, &para.head(16)) {
             if let Some(p) = stack.iter().position(|(s, _)| *s == m.style) {
                 stack.truncate(p);
             }
             let parent = stack.last().map(|(_, i)| *i);
-            numbering.check(parent, &m, para.line(), diagnostics);
             let parent_kind = parent.and_then(|i| drafts.get(i)).map(|d| d.kind);
             let kind = kind_of(m.style, parent_kind);
             let (title, body) = title_of(para, m.content_start, block_start);
             let mut draft = Draft::new(kind, title, parent, para.line(), pi);
             draft.number = Some(m.written.clone());
+            draft.marker = m.value.map(|v| (m.style, v));
             draft.sealed = m.style == Style::Dash;
             draft.segments.push(Segment {
                 para: pi,
@@ -122,11 +135,11 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
             .rev()
             .map(|(_, i)| *i)
             .find(|i| drafts.get(*i).is_some_and(|d| !d.sealed));
-        let segment = |start| Segment {
+        let segment = |start, block| Segment {
             para: pi,
             start,
             end: block_start,
-            block: block.clone(),
+            block,
             year: None,
         };
         let mut lead = lead_phrase(para, block_start);
@@ -142,7 +155,7 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
                 let Some(d) = drafts.get_mut(parent) else {
                     continue;
                 };
-                d.segments.push(segment(0));
+                d.segments.push(segment(0, block));
                 last_segment = Some((parent, d.segments.len() - 1));
             }
             (parent, lead) => {
@@ -152,7 +165,7 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
                 };
                 let mut draft = Draft::new(NodeKind::Paragraph, title, parent, para.line(), pi);
                 draft.sealed = true;
-                draft.segments.push(segment(start));
+                draft.segments.push(segment(start, block));
                 drafts.push(draft);
                 last_segment = Some((drafts.len() - 1, 0));
             }
@@ -161,7 +174,8 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
     drafts
 }
 
-/// A heading whose line has no body and that has no paragraph or child yet.
+/// A heading whose line has no body and that has no paragraph or child yet (it is the last
+/// draft made, so nothing can hang below it).
 fn awaits_body(drafts: &[Draft], idx: usize) -> bool {
     let Some(d) = drafts.get(idx) else {
         return false;
@@ -169,7 +183,7 @@ fn awaits_body(drafts: &[Draft], idx: usize) -> bool {
     d.number.is_some()
         && d.segments.len() == 1
         && d.segments.iter().all(|s| s.start >= s.end)
-        && !drafts.iter().any(|x| x.parent == Some(idx))
+        && idx + 1 == drafts.len()
 }
 
 /// Whether the next paragraph (past a block paragraph) opens with a lead phrase too: a series of
@@ -181,7 +195,7 @@ fn series_follows(paras: &[Para], pi: usize) -> bool {
         .find(|p| responsibility::trailing(p).is_none_or(|(at, _)| at > 0))
         .is_some_and(|p| {
             let end = responsibility::trailing(p).map_or(p.len(), |(at, _)| at);
-            heading::marker(&p.folded, &p.chars).is_none() && lead_phrase(p, end).is_some()
+            heading::marker(&p.folded, &p.head(16)).is_none() && lead_phrase(p, end).is_some()
         })
 }
 
@@ -214,31 +228,35 @@ struct Numbering {
 impl Numbering {
     /// Numbering that skips (（三） after （一）) may mean a heading was not recognised.
     /// Numbering that continues across chapters (27. after 26. in the chapter before) is fine.
-    fn check(
-        &mut self,
-        parent: Option<usize>,
-        m: &heading::Marker,
-        line: u32,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let Some(value) = m.value else { return };
+    fn check(&mut self, parent: Option<usize>, draft: &Draft, diagnostics: &mut Vec<Diagnostic>) {
+        let Some((style, value)) = draft.marker else {
+            return;
+        };
         let follows = |last: Option<&u32>| last.is_some_and(|l| l + 1 == value);
         let ok = value == 1
-            || follows(self.siblings.get(&(parent, m.style)))
-            || follows(self.global.get(&m.style));
+            || follows(self.siblings.get(&(parent, style)))
+            || follows(self.global.get(&style));
         if !ok {
             diagnostics.push(Diagnostic::new(
-                Some(line),
+                Some(draft.line),
                 Severity::Info,
                 "numbering_gap",
                 format!(
                     "编号“{}”与前一同级编号不连续，请检查是否有未识别的标题",
-                    m.written
+                    draft.number.as_deref().unwrap_or_default()
                 ),
             ));
         }
-        self.siblings.insert((parent, m.style), value);
-        self.global.insert(m.style, value);
+        self.siblings.insert((parent, style), value);
+        self.global.insert(style, value);
+    }
+}
+
+/// Reports numbering gaps over the headings of the whole document, in order.
+pub(crate) fn check_numbering(drafts: &[Draft], diagnostics: &mut Vec<Diagnostic>) {
+    let mut numbering = Numbering::default();
+    for d in drafts {
+        numbering.check(d.parent, d, diagnostics);
     }
 }
 
@@ -347,12 +365,12 @@ pub(crate) fn settle_responsibility(drafts: &mut Vec<Draft>, paras: &[Para]) {
                 para.line_at(first.start),
                 first.para,
             );
-            if let Some((title, start)) = lead_phrase(para, first.end) {
-                if first.start == 0 {
-                    child.title = title;
-                    if let Some(s) = chunk.first_mut() {
-                        s.start = start;
-                    }
+            if let Some((title, start)) = lead_phrase(para, first.end)
+                && first.start == 0
+            {
+                child.title = title;
+                if let Some(s) = chunk.first_mut() {
+                    s.start = start;
                 }
             }
             child.sealed = true;

@@ -5,41 +5,64 @@ use crate::heading;
 use crate::source::Line;
 
 /// A logical paragraph, possibly joined from several source lines.
+///
+/// Only the folded characters are stored; the few characters that folding changed keep their
+/// original form on the side, so any stretch of the original text can be given back.
 #[derive(Debug, Clone)]
 pub(crate) struct Para {
-    /// Original characters (width forms as written).
-    pub chars: Vec<char>,
-    /// Folded characters for matching, index-aligned with `chars`.
+    /// Folded characters for matching.
     pub folded: Vec<char>,
+    /// (index, original char) where the original differs from the folded one, in order.
+    originals: Vec<(usize, char)>,
     /// Where each joined source line starts: (char offset, 1-based line number).
     starts: Vec<(usize, u32)>,
+    /// Opening minus closing parentheses so far.
+    open_parens: i64,
+    /// The last character that is not a space.
+    last: Option<char>,
 }
 
 impl Para {
     /// A paragraph of one line.
     pub fn new(text: &str, line: u32) -> Self {
-        let chars: Vec<char> = text.chars().collect();
-        let folded = chars.iter().map(|c| fold(*c)).collect();
-        Self {
-            chars,
-            folded,
+        let mut para = Self {
+            folded: Vec::with_capacity(text.len() / 2),
+            originals: Vec::new(),
             starts: vec![(0, line)],
+            open_parens: 0,
+            last: None,
+        };
+        para.push_str(text);
+        para
+    }
+
+    fn push_str(&mut self, text: &str) {
+        for c in text.chars() {
+            let f = fold(c);
+            if f != c {
+                self.originals.push((self.folded.len(), c));
+            }
+            match f {
+                '（' => self.open_parens += 1,
+                '）' => self.open_parens -= 1,
+                _ => {}
+            }
+            if !f.is_whitespace() {
+                self.last = Some(f);
+            }
+            self.folded.push(f);
         }
     }
 
     /// Appends the next source line of the same paragraph.
     fn join(&mut self, text: &str, line: u32) {
-        let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        let next_first = text.chars().next();
-        if latin(self.chars.last()) && latin(next_first.as_ref()) {
-            self.chars.push(' ');
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if latin(self.folded.last().copied()) && latin(text.chars().next().map(fold)) {
             self.folded.push(' ');
         }
-        self.starts.push((self.chars.len(), line));
-        for c in text.chars() {
-            self.chars.push(c);
-            self.folded.push(fold(c));
-        }
+        self.starts.push((self.folded.len(), line));
+        self.folded.reserve(text.len() / 2);
+        self.push_str(text);
     }
 
     /// The first source line.
@@ -57,22 +80,40 @@ impl Para {
 
     /// The original text of `start..end` (clamped).
     pub fn slice(&self, start: usize, end: usize) -> String {
-        let end = end.min(self.chars.len());
-        self.chars
-            .get(start.min(end)..end)
-            .map(|s| s.iter().collect())
-            .unwrap_or_default()
+        let end = end.min(self.folded.len());
+        let start = start.min(end);
+        let mut out = String::with_capacity((end - start) * 3);
+        let mut k = self.originals.partition_point(|o| o.0 < start);
+        if self.originals.get(k).is_none_or(|o| o.0 >= end) {
+            out.extend(self.folded.get(start..end).unwrap_or_default());
+            return out;
+        }
+        for (i, c) in self.folded.iter().enumerate().take(end).skip(start) {
+            match self.originals.get(k) {
+                Some((at, orig)) if *at == i => {
+                    out.push(*orig);
+                    k += 1;
+                }
+                _ => out.push(*c),
+            }
+        }
+        out
+    }
+
+    /// The original characters of the paragraph's first `n` characters.
+    pub fn head(&self, n: usize) -> Vec<char> {
+        self.slice(0, n).chars().collect()
     }
 
     /// The whole original text.
     #[cfg(test)]
     pub fn text(&self) -> String {
-        self.chars.iter().collect()
+        self.slice(0, self.len())
     }
 
     /// Number of characters.
     pub fn len(&self) -> usize {
-        self.chars.len()
+        self.folded.len()
     }
 }
 
@@ -97,17 +138,27 @@ pub(crate) fn assemble(lines: &[Line]) -> Vec<Para> {
 
 /// Whether `next` continues the paragraph `para` (a sentence split by a line or page break).
 fn continues(para: &Para, next: &str) -> bool {
-    let next_chars: Vec<char> = next.chars().take(12).collect();
-    let next_folded: Vec<char> = next_chars.iter().map(|c| fold(*c)).collect();
-    if heading::marker(&next_folded, &next_chars).is_some() || opens_responsibility(&next_folded) {
+    let mut next_chars = ['\0'; 12];
+    let mut next_folded = ['\0'; 12];
+    let mut n = 0;
+    for (slot, c) in next_chars.iter_mut().zip(next.chars()) {
+        *slot = c;
+        n += 1;
+    }
+    for (f, c) in next_folded.iter_mut().zip(next_chars.iter()) {
+        *f = fold(*c);
+    }
+    let (next_chars, next_folded) = (
+        next_chars.get(..n).unwrap_or_default(),
+        next_folded.get(..n).unwrap_or_default(),
+    );
+    if heading::marker(next_folded, next_chars).is_some() || opens_responsibility(next_folded) {
         return false;
     }
-    let open = para.folded.iter().filter(|c| **c == '（').count();
-    let close = para.folded.iter().filter(|c| **c == '）').count();
-    if open > close {
+    if para.open_parens > 0 {
         return true;
     }
-    let Some(&last) = para.folded.iter().rev().find(|c| !c.is_whitespace()) else {
+    let Some(last) = para.last else {
         return false;
     };
     if is_terminal(last) || last == '）' {
@@ -129,7 +180,7 @@ fn continues(para: &Para, next: &str) -> bool {
 /// line without any punctuation (titles, signatures, dates, table cells).
 fn is_standalone(para: &Para) -> bool {
     let has = |set: &[char]| para.folded.iter().any(|c| set.contains(c));
-    if heading::marker(&para.folded, &para.chars).is_some() {
+    if heading::marker(&para.folded, &para.head(16)).is_some() {
         return !has(&['。', '；']);
     }
     para.len() <= 40 && !has(&['，', '。', '；', '：', '、', ','])

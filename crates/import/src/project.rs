@@ -1,5 +1,7 @@
 //! Named projects: `民和至永靖高速公路`, `西宁至成都铁路`, `乐都杨家水库`, `黄河干流防洪二期工程`.
 
+use std::sync::LazyLock;
+
 use crate::chars::{is_han, tidy_spaces};
 use crate::measure::{ends_at, starts_at};
 use crate::paragraph::Para;
@@ -40,6 +42,26 @@ const BUILD_VERBS: &[&str] = &[
     "争取",
     "配合做好",
 ];
+
+/// The longest facility word starting at `i`.
+fn longest_suffix_at(f: &[char], i: usize) -> Option<&'static str> {
+    static WORDS: LazyLock<Vec<(&'static str, Vec<char>)>> =
+        LazyLock::new(|| SUFFIXES.iter().map(|w| (*w, w.chars().collect())).collect());
+    let rest = f.get(i..)?;
+    WORDS
+        .iter()
+        .filter(|(_, w)| rest.starts_with(w))
+        .max_by_key(|(_, w)| w.len())
+        .map(|(s, _)| *s)
+}
+
+/// The first characters of [`SUFFIXES`] (kept in step by a test).
+fn starts_suffix(c: char) -> bool {
+    matches!(
+        c,
+        '高' | '铁' | '水' | '工' | '项' | '公' | '变' | '污' | '隧' | '快' | '大'
+    )
+}
 
 /// Words that end a project's name on its left: verbs and prepositions of the sentence.
 const LEFT_STOPS: &[&str] = &[
@@ -105,6 +127,19 @@ const LEFT_STOPS: &[&str] = &[
     "的",
 ];
 
+/// Whether a stop word ends at `k` (words as char slices, made once).
+fn left_stop_ends_at(f: &[char], k: usize) -> bool {
+    static WORDS: LazyLock<Vec<Vec<char>>> =
+        LazyLock::new(|| LEFT_STOPS.iter().map(|w| w.chars().collect()).collect());
+    let Some(head) = f.get(..k) else { return false };
+    let Some(last) = head.last() else {
+        return false;
+    };
+    WORDS
+        .iter()
+        .any(|w| w.last() == Some(last) && head.ends_with(w))
+}
+
 /// Words that make a name generic (`一批重点项目`, `基础设施项目`).
 const GENERIC: &[&str] = &[
     "一批",
@@ -165,11 +200,12 @@ pub(crate) fn scan(para: &Para, start: usize, end: usize) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut i = start;
     while i < end {
-        let Some(suffix) = SUFFIXES
-            .iter()
-            .filter(|s| starts_at(f, i, s))
-            .max_by_key(|s| s.chars().count())
-        else {
+        // Most characters start no facility word: a cheap test first.
+        if !f.get(i).is_some_and(|c| starts_suffix(*c)) {
+            i += 1;
+            continue;
+        }
+        let Some(suffix) = longest_suffix_at(f, i) else {
             i += 1;
             continue;
         };
@@ -231,10 +267,10 @@ fn names_before(para: &Para, floor: usize, at: usize, suffix: &str) -> Vec<(Stri
     } else {
         (at, false)
     };
-    let stem: Vec<usize> = (left..stem_end).collect();
-    let Some(&first) = stem.first() else {
+    if left >= stem_end {
         return out;
-    };
+    }
+    let first = left;
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut s = first;
     for k in first..stem_end {
@@ -283,7 +319,7 @@ fn left_edge(f: &[char], floor: usize, at: usize) -> usize {
         }
         // A verb or preposition before the name ends it (not one right before the suffix:
         // `改造工程` keeps its `改造`).
-        if k < at && LEFT_STOPS.iter().any(|w| ends_at(f, k, w)) {
+        if k < at && left_stop_ends_at(f, k) {
             break;
         }
         k -= 1;
@@ -314,6 +350,13 @@ mod tests {
     fn names(text: &str) -> Vec<String> {
         let p = Para::new(text, 1);
         scan(&p, 0, p.len()).into_iter().map(|m| m.name).collect()
+    }
+
+    #[test]
+    fn suffix_first_characters_are_known() {
+        for s in SUFFIXES {
+            assert!(starts_suffix(s.chars().next().unwrap()), "{s}");
+        }
     }
 
     #[test]

@@ -31,12 +31,13 @@ enum Likeness {
 impl Registry {
     /// Records one mention of `name` at `line`.
     pub fn add(&mut self, name: &str, line: u32) {
-        let count = self.counts.entry(name.to_owned()).or_insert(0);
-        if *count == 0 {
-            self.names.push(name.to_owned());
-            self.first_line.insert(name.to_owned(), line);
+        if let Some(count) = self.counts.get_mut(name) {
+            *count += 1;
+            return;
         }
-        *count += 1;
+        self.counts.insert(name.to_owned(), 1);
+        self.names.push(name.to_owned());
+        self.first_line.insert(name.to_owned(), line);
     }
 
     /// Merges spelling variants. Returns the units and a map from every spelling to its

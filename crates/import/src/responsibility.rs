@@ -204,10 +204,11 @@ fn settle(units: Vec<(String, Option<Role>)>) -> Vec<(String, Role)> {
     let any_unset = units.iter().any(|(_, r)| r.is_none());
     let mut lead_given = any_lead;
     let mut units = units;
-    if !any_lead && !any_unset {
-        if let Some(first) = units.first_mut() {
-            first.1 = Some(Role::Lead);
-        }
+    if !any_lead
+        && !any_unset
+        && let Some(first) = units.first_mut()
+    {
+        first.1 = Some(Role::Lead);
     }
     units
         .into_iter()

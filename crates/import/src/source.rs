@@ -21,7 +21,11 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
                 t = rest.trim_start();
             }
         }
-        let t = t.replace("**", "");
+        let t = if t.contains("**") {
+            t.replace("**", "")
+        } else {
+            t.to_owned()
+        };
         let t = t.trim();
         if t.is_empty() {
             continue;

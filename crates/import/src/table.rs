@@ -74,6 +74,9 @@ pub(crate) fn split(lines: &[Line]) -> (Vec<Line>, Vec<Table>) {
 /// took.
 fn table_at(lines: &[Line], i: usize) -> Option<(Table, usize)> {
     let first = lines.get(i)?;
+    if first.text.len() > 160 {
+        return None;
+    }
     let t = squeeze(&first.text);
     let titled =
         t.chars().count() <= 40 && !t.contains('。') && TITLE_ENDS.iter().any(|e| t.ends_with(e));
@@ -110,6 +113,9 @@ fn table_at(lines: &[Line], i: usize) -> Option<(Table, usize)> {
 
 /// A header cell's column, if the text is a header.
 fn column(text: &str) -> Option<Column> {
+    if text.len() > 64 {
+        return None;
+    }
     let t = squeeze(&fold_str(text));
     if t.chars().count() > 14 {
         return None;

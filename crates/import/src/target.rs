@@ -218,14 +218,30 @@ fn sentence(
     out: &mut Vec<Found>,
 ) {
     let f = &para.folded;
-    let text: String = f.get(s..e).unwrap_or_default().iter().collect();
-    let retrospective = ["截至", "截止", "已经", "已达", "已建", "已完成", "已累计"]
+    let sentence = f.get(s..e).unwrap_or_default();
+    // Most sentences hold no number: nothing more to do for them.
+    if !sentence
         .iter()
-        .any(|w| text.contains(w));
+        .any(|c| c.is_ascii_digit() || measure::roman_value(*c).is_some())
+    {
+        return;
+    }
+    // A sentence that reports what was done (`截至…`, `已…`) states no goal; asked only once a
+    // goal is found, since most sentences have none.
+    let retrospective = || {
+        sentence.windows(2).any(|w| {
+            matches!(
+                w,
+                ['截', '至'] | ['截', '止'] | ['已', '经' | '达' | '建' | '完' | '累']
+            )
+        })
+    };
     // `对…的，要…`: the numbers before `的，` are conditions of a rule, not goals.
     let condition_end = if f.get(s) == Some(&'对') {
-        text.rfind("的，")
-            .map(|b| s + text.get(..b).map_or(0, |t| t.chars().count()))
+        sentence
+            .windows(2)
+            .rposition(|w| w == ['的', '，'])
+            .map(|b| s + b)
     } else {
         None
     };
@@ -235,6 +251,11 @@ fn sentence(
     let mut i = s;
     while i < e {
         let Some(&c) = f.get(i) else { break };
+        // The common case: an ideograph that opens nothing.
+        if crate::chars::is_han(c) && c != '十' {
+            i += 1;
+            continue;
+        }
         match c {
             '《' | '〔' | '【' => brackets += 1,
             '》' | '〕' | '】' => brackets -= 1,
@@ -267,7 +288,7 @@ fn sentence(
         let past = issued_year.is_some_and(|iy| year.is_some_and(|y| y < iy));
         match goal(para, clause_start, i, e, *year, chain) {
             Some((found, next, link)) => {
-                if !(retrospective || past) {
+                if !(past || retrospective()) {
                     out.extend(found);
                 }
                 chain = Some(link);
@@ -287,15 +308,19 @@ fn sentence(
 
 /// `2030年`, `2030 年` → 2030 (a 4-digit year followed by 年).
 fn year_phrase(f: &[char], i: usize) -> Option<(i32, usize)> {
-    if i > 0 && f.get(i - 1).is_some_and(char::is_ascii_digit) {
-        return None;
-    }
-    let digits: String = f.get(i..i + 4)?.iter().collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) || f.get(i + 4).is_some_and(char::is_ascii_digit)
+    if !f.get(i).is_some_and(char::is_ascii_digit)
+        || (i > 0 && f.get(i - 1).is_some_and(char::is_ascii_digit))
     {
         return None;
     }
-    let y: i32 = digits.parse().ok()?;
+    let mut y = 0i32;
+    for k in i..i + 4 {
+        let d = f.get(k)?.to_digit(10)?;
+        y = y * 10 + i32::try_from(d).ok()?;
+    }
+    if f.get(i + 4).is_some_and(char::is_ascii_digit) {
+        return None;
+    }
     let after = skip_spaces(f, i + 4);
     ((1949..=2199).contains(&y) && f.get(after) == Some(&'年')).then_some((y, after + 1))
 }
@@ -333,7 +358,7 @@ fn goal(
 ) -> Option<(Vec<Found>, usize, Chain)> {
     let f = &para.folded;
     let (value, after_number) = measure::number(f, at)?;
-    let (unit, mut q) = measure::unit(f, &para.chars, after_number);
+    let (unit, mut q) = unit_at(para, after_number);
     let mut value_high = None;
     let mut unit = unit;
     // A range: `30 万—50 万`, `1—2家`.
@@ -348,7 +373,7 @@ fn goal(
             next
         };
         if let Some((high, after_high)) = measure::number(f, next) {
-            let (unit2, q2) = measure::unit(f, &para.chars, after_high);
+            let (unit2, q2) = unit_at(para, after_high);
             if unit.is_empty() || unit2.is_empty() || unit == unit2 {
                 value_high = Some(high);
                 if unit.is_empty() {
@@ -458,7 +483,7 @@ fn goal(
                 after + usize::from(f.get(after) == Some(&'类')),
             )
         } else {
-            measure::unit(f, &para.chars, after)
+            unit_at(para, after)
         };
         let (_, qq) = measure::qualifier(f, uq);
         if !is_clause_end(f, skip_spaces(f, qq)) {
@@ -521,6 +546,12 @@ fn goal(
             verb,
         },
     ))
+}
+
+/// The unit of measure after a number, as written, and the index after it.
+fn unit_at(para: &Para, at: usize) -> (String, usize) {
+    let (start, end) = measure::unit(&para.folded, at);
+    (para.slice(start, end), end)
 }
 
 /// The prefix of a clause without trailing spaces, quotes and `约`/`近` (which mean about).
@@ -689,7 +720,9 @@ fn fragment(para: &Para, clause: usize, end: usize) -> String {
 mod tests {
     use super::*;
 
-    fn goals(text: &str) -> Vec<(String, f64, Option<f64>, String, &'static str, Option<i32>)> {
+    type Goal = (String, f64, Option<f64>, String, &'static str, Option<i32>);
+
+    fn goals(text: &str) -> Vec<Goal> {
         let para = Para::new(text, 1);
         let mut year = None;
         scan(&para, 0, para.len(), &mut year, Some(2024))

@@ -2,8 +2,6 @@
 
 use duban_domain::UnitKind;
 
-use crate::chars::{fold_str, squeeze};
-
 /// Endings of a responsible body's name.
 const ORG_SUFFIXES: &[&str] = &[
     "管委会",
@@ -56,9 +54,11 @@ pub(crate) fn is_unit_like(name: &str) -> bool {
 /// A bare place name that borrows the suffix of the next list item (`乐都区` in
 /// `乐都区、平安区、互助县政府`).
 fn is_bare_place(name: &str) -> bool {
+    if name.len() > 6 * 4 || !(name.ends_with(PLACE_ENDINGS) || name.ends_with("街道")) {
+        return false;
+    }
     let n = name.chars().count();
     (2..=6).contains(&n)
-        && (name.ends_with(PLACE_ENDINGS) || name.ends_with("街道"))
         && !name.starts_with('各')
         && !["局", "委", "办", "政府", "公司", "集团", "管委会", "中心"]
             .iter()
@@ -88,7 +88,11 @@ fn group_locality(name: &str) -> Option<&str> {
 /// of bare place names shares the suffix of the item that ends it. Names come back folded
 /// (full-width parentheses, ASCII digits) without spaces.
 pub(crate) fn split_units(text: &str) -> Vec<String> {
-    let folded = squeeze(&fold_str(text));
+    let folded: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(crate::chars::fold)
+        .collect();
     let mut out = Vec::new();
     let mut places: Vec<&str> = Vec::new();
     for segment in folded
@@ -117,10 +121,10 @@ pub(crate) fn split_units(text: &str) -> Vec<String> {
             } else if let Some(t) = tail {
                 tails = vec![format!("{place}{t}")];
             }
-        } else if let (Some(loc), Some(t)) = (group_locality(head), tail) {
-            if !t.starts_with('各') {
-                tails = vec![format!("{loc}{t}")];
-            }
+        } else if let (Some(loc), Some(t)) = (group_locality(head), tail)
+            && !t.starts_with('各')
+        {
+            tails = vec![format!("{loc}{t}")];
         }
         if !places.is_empty() && heads.len() == 1 {
             // Places before an item that is no place-plus-suffix stand as written.

@@ -1,5 +1,11 @@
 //! Helpers shared by the importer's integration tests: fixture paths and plan look-ups.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![allow(dead_code)]
 
 use std::path::PathBuf;
