@@ -315,6 +315,7 @@ fn read_row(
     order: &mut usize,
 ) -> Draft {
     let mut content: Option<String> = None;
+    let mut content_line: Option<Line> = None;
     let mut units: Vec<(String, Role)> = Vec::new();
     let mut raw: Vec<String> = Vec::new();
     let mut deadline = None;
@@ -334,6 +335,7 @@ fn read_row(
                 let merged = cell.is_none_or(|c| next_is_units && is_unit_cell(&c.text));
                 if !merged {
                     content = cell.map(|c| tidy_spaces(&c.text));
+                    content_line = cell.map(|c| (*c).clone());
                     k += 1;
                 }
             }
@@ -410,6 +412,18 @@ fn read_row(
             units,
             line: serial.no,
             unclosed: false,
+        });
+    }
+    // The content cell is read like body text (its goals, its projects).
+    if let Some(line) = content_line {
+        paras.push(Para::new(&line.text, line.no));
+        let end = paras.last().map_or(0, Para::len);
+        draft.segments.push(Segment {
+            para: paras.len() - 1,
+            start: 0,
+            end,
+            block: None,
+            year: None,
         });
     }
     for (year, label, lines) in work {

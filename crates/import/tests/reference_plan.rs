@@ -472,3 +472,15 @@ fn gbk_copy_reads_the_same() {
     assert_eq!(doc.text, text);
     assert_eq!(duban_import::parse(&doc.text), plan());
 }
+
+#[test]
+fn json_round_trips() {
+    let p = plan();
+    let json = serde_json::to_string(&p).unwrap();
+    let back: duban_domain::Plan = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, p);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["targets"][0]["comparator"], ">=");
+    assert_eq!(value["nodes"][0]["kind"], "chapter");
+    assert_eq!(value["diagnostics"][0]["severity"], "warning");
+}

@@ -1,0 +1,160 @@
+//! The `duban` command as a person runs it: the outline and JSON of the reference plan, the
+//! same result from a GBK file, and one clear line (Chinese or English) for a bad file.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn duban(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(args)
+        .env_remove("DUBAN_LANG")
+        .output()
+        .unwrap()
+}
+
+fn reference() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/plans/haidong-action-plan-2024.txt")
+}
+
+/// A file in a fresh temporary folder of this test.
+fn temp_file(test: &str, name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("duban-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn outline_of_the_reference_plan() {
+    let out = duban(&["parse", arg(&reference()), "--format", "text"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("海东市推进西宁—海东都市圈一体化发展行动计划\n"));
+    assert!(text.contains("文号：东政〔2024〕18号"));
+    assert!(text.contains("有责任单位的任务 107 个"));
+    assert!(text.contains("十一、 实施保障"));
+    assert!(text.contains("牵头：海东工业园区管委会"));
+    assert!(text.contains("目标：乡镇通三级及以上公路比例 >= 85% (2030年)"));
+}
+
+#[test]
+fn json_is_the_interchange_format() {
+    let out = duban(&["parse", arg(&reference())]);
+    assert!(out.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["format"], "duban.plan/1");
+    assert_eq!(plan["doc_number"], "东政〔2024〕18号");
+    for key in [
+        "title",
+        "issuer",
+        "issued_on",
+        "nodes",
+        "targets",
+        "units",
+        "projects",
+        "diagnostics",
+    ] {
+        assert!(plan.get(key).is_some(), "{key}");
+    }
+    let node = &plan["nodes"][0];
+    for key in [
+        "id",
+        "parent",
+        "kind",
+        "number",
+        "title",
+        "text",
+        "line",
+        "responsible",
+        "responsible_raw",
+    ] {
+        assert!(node.get(key).is_some(), "node.{key}");
+    }
+    let target = &plan["targets"][0];
+    for key in [
+        "id",
+        "node",
+        "indicator",
+        "value",
+        "value_high",
+        "unit",
+        "comparator",
+        "year",
+        "text",
+        "line",
+    ] {
+        assert!(target.get(key).is_some(), "target.{key}");
+    }
+}
+
+#[test]
+fn a_gbk_file_gives_the_same_plan() {
+    let text = std::fs::read_to_string(reference()).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = temp_file("gbk", "plan-gbk.txt", &gbk);
+    let from_gbk = duban(&["parse", arg(&path)]);
+    let from_utf8 = duban(&["parse", arg(&reference())]);
+    assert!(from_gbk.status.success(), "{}", stderr(&from_gbk));
+    assert_eq!(from_gbk.stdout, from_utf8.stdout);
+}
+
+#[test]
+fn bad_files_give_one_clear_line_and_a_failure_code() {
+    let missing = duban(&["parse", "/nonexistent/计划.txt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        stderr(&missing),
+        "duban: 无法打开“/nonexistent/计划.txt”：文件不存在\n"
+    );
+    let pdf = temp_file("bad", "plan.pdf", b"%PDF-1.7\n1 0 obj\n");
+    let out = duban(&["parse", arg(&pdf)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("plan.pdf") && err.contains("PDF") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let en = duban(&["--lang", "en", "parse", arg(&pdf)]);
+    assert!(stderr(&en).contains("cannot read") && stderr(&en).contains("plan.pdf"));
+    let binary = temp_file(
+        "bad",
+        "photo.jpg",
+        &[
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 2, 3,
+        ],
+    );
+    let out = duban(&["parse", arg(&binary)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("不是文本文件"));
+}
+
+#[test]
+fn help_explains_itself() {
+    let out = duban(&["--help"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("parse"));
+    let out = duban(&["parse", "--help"]);
+    assert!(stdout(&out).contains("--format"));
+}

@@ -1,0 +1,147 @@
+//! Whatever the text, the importer returns a plan: empty, binary-looking, enormous, or made
+//! of the pieces plans are made of in random order. Properties run a bounded number of cases
+//! (`PROPTEST_CASES`; CI sets it).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{check_invariants, reference_text};
+use duban_domain::Severity;
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+#[test]
+fn empty_and_blank_documents_say_so() {
+    for text in ["", "\n\n\n", "   \u{3000}\t\n", "\u{feff}"] {
+        let plan = duban_import::parse(text);
+        assert!(plan.nodes.is_empty());
+        assert_eq!(plan.diagnostics.len(), 1, "{text:?}");
+        assert_eq!(plan.diagnostics[0].code, "document_empty");
+        assert_eq!(plan.diagnostics[0].severity, Severity::Error);
+    }
+}
+
+#[test]
+fn text_without_structure_is_read_as_paragraphs() {
+    let plan = duban_import::parse("这是一段没有标题的文字，到2030年比例达到50%。\n第二段文字。\n");
+    assert!(plan.diagnostics.iter().any(|d| d.code == "no_structure"));
+    assert_eq!(plan.nodes.len(), 2);
+    assert_eq!(plan.targets.len(), 1);
+    check_invariants(&plan, 2);
+}
+
+#[test]
+fn control_characters_and_lone_punctuation() {
+    let text =
+        "\u{0}\u{1}（（（（\n））））\n一、\n（一）\n1.\n——\n（责任单位：）\n达到%\n2030年\n";
+    let plan = duban_import::parse(text);
+    check_invariants(&plan, text.lines().count());
+}
+
+#[test]
+fn unreadable_numbers_and_unknown_headings_are_reported() {
+    let text = "一、总体要求\nA. 另一种编号的标题\n（二）下一节\n正文。\n";
+    let plan = duban_import::parse(text);
+    assert!(
+        plan.diagnostics
+            .iter()
+            .any(|d| d.code == "unknown_heading" && d.line == Some(2)),
+        "{:?}",
+        plan.diagnostics
+    );
+    assert!(
+        plan.diagnostics
+            .iter()
+            .any(|d| d.code == "numbering_gap" && d.line == Some(3))
+    );
+    let orphan = duban_import::parse(
+        "一、总体要求\n正文。（责任单位：市发展改革委）\n（责任单位：市财政局）\n",
+    );
+    assert!(
+        orphan
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "responsibility_unplaced" && d.line == Some(3))
+    );
+    assert_eq!(
+        orphan.nodes[0].leads().collect::<Vec<_>>(),
+        ["市发展改革委"]
+    );
+}
+
+#[test]
+fn a_fifty_megabyte_text_parses() {
+    let reference = reference_text();
+    let body = reference.split("是否宜公开").next().unwrap();
+    let copies = 50 * 1024 * 1024 / body.len() + 1;
+    let large = body.repeat(copies);
+    assert!(large.len() >= 50 * 1024 * 1024);
+    let plan = duban_import::parse(&large);
+    let per_copy = duban_import::parse(body);
+    assert_eq!(
+        plan.assigned_nodes().count(),
+        per_copy.assigned_nodes().count() * copies
+    );
+    assert_eq!(plan.targets.len(), per_copy.targets.len() * copies);
+    assert_eq!(plan.units.len(), per_copy.units.len());
+}
+
+/// Pieces of real plans: headings of every style, blocks, numbers, page-break fragments.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("一、总体要求\n".to_owned()),
+        Just("（二）发展目标\n".to_owned()),
+        Just("(三) 提升效能\n".to_owned()),
+        Just("1. 强化对外互联互通能力。以“打通大通道、完善大网络”\n\n".to_owned()),
+        Just("为核心，推进对外通道建设。\n".to_owned()),
+        Just("（1）完成改造2000万平方米以上。\n".to_owned()),
+        Just("——**空间结构合理高效**。集约紧凑。\n".to_owned()),
+        Just(
+            "新能源产业。依托园区发展。（责任单位：海东工业园区管委会，市工业信息化局）\n"
+                .to_owned()
+        ),
+        Just("（责任单位：市自\n\n然资源规划局，乐都区、平安区、互助县政府)\n".to_owned()),
+        Just("（市住房城乡建设管理委牵头负责，各区政府组织落实）\n".to_owned()),
+        Just("牵头单位：市发展改革委；配合单位：市财政局\n".to_owned()),
+        Just(
+            "至2030年，比例达到85%、漏损率低于9%，人口达到 30 万—50 万，水质分别达到Ⅱ类和Ⅲ类。\n"
+                .to_owned()
+        ),
+        Just("任务分解表\n序号\n内容\n牵头部门\n配合部门\n2024年工作任务\n1\n".to_owned()),
+        Just("抄送：市委各部门。\n".to_owned()),
+        Just("关于印发《某某行动计划》的通知\n东政〔2024〕18号\n2024年7月9日\n".to_owned()),
+        "[一二三四五六七八九十（）()、，。：；0-9%.—年达到以上责任单位市局县区政府 \n]{0,80}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_gives_a_plan(text in any::<String>()) {
+        let plan = duban_import::parse(&text);
+        check_invariants(&plan, text.lines().count().max(1));
+    }
+
+    #[test]
+    fn plan_like_text_gives_a_consistent_plan(pieces in proptest::collection::vec(piece(), 0..40)) {
+        let text = pieces.concat();
+        let plan = duban_import::parse(&text);
+        check_invariants(&plan, text.lines().count().max(1));
+        // Parsing is deterministic.
+        prop_assert_eq!(plan, duban_import::parse(&text));
+    }
+}
