@@ -145,3 +145,56 @@ proptest! {
         prop_assert_eq!(plan, duban_import::parse(&text));
     }
 }
+
+#[test]
+fn parts_chapters_and_sections_of_a_long_plan() {
+    let text = "某市“十五五”发展规划\n第一部分 总体思路\n第一章 总体要求\n第一节 指导思想\n正文。\n一、主要目标\n到2030年，森林覆盖率达到40%。\n第二章 重点任务\n第一节 产业发展\n（一）培育新产业\n推进园区建设。（推进单位：市发展改革委、市工业和信息化局）\n第二部分 保障\n";
+    let plan = duban_import::parse(text);
+    let kinds: Vec<(String, duban_domain::NodeKind)> =
+        plan.nodes.iter().map(|n| (n.number.clone().unwrap_or_default(), n.kind)).collect();
+    use duban_domain::NodeKind::*;
+    assert_eq!(
+        kinds,
+        [
+            ("第一部分".to_owned(), Part),
+            ("第一章".to_owned(), Chapter),
+            ("第一节".to_owned(), Section),
+            ("一、".to_owned(), Item),
+            ("第二章".to_owned(), Chapter),
+            ("第一节".to_owned(), Section),
+            ("（一）".to_owned(), Item),
+            ("第二部分".to_owned(), Part),
+        ]
+    );
+    assert_eq!(plan.nodes[3].parent.as_ref(), Some(&plan.nodes[2].id));
+    assert_eq!(plan.targets[0].year, Some(2030));
+    let task = &plan.nodes[6];
+    assert_eq!(task.leads().collect::<Vec<_>>(), ["市发展改革委"]);
+    check_invariants(&plan, text.lines().count());
+}
+
+#[test]
+fn a_task_list_with_implementers_and_deadlines() {
+    let text = "某县实施方案\n一、重点任务\n（一）改善人居环境\n正文。\n重点任务清单\n序号\n任务内容\n责任部门\n实施主体\n完成时限\n1\n改造老旧小区30个\n县住房建设局、县财政局\n各乡镇\n2025年底\n2\n新建污水管网20公里\n县水务局\n县城投公司\n2026年6月\n";
+    let plan = duban_import::parse(text);
+    let rows: Vec<_> = plan.nodes.iter().filter(|n| n.deadline.is_some()).collect();
+    assert_eq!(rows.len(), 2);
+    let first = &rows[0];
+    assert_eq!(first.leads().collect::<Vec<_>>(), ["县住房建设局"]);
+    assert_eq!(first.units_with(duban_domain::Role::Co).collect::<Vec<_>>(), ["县财政局"]);
+    assert_eq!(first.units_with(duban_domain::Role::Implementer).collect::<Vec<_>>(), ["各乡镇"]);
+    assert_eq!(first.deadline.as_deref(), Some("2025年底"));
+    assert_eq!(rows[1].units_with(duban_domain::Role::Implementer).collect::<Vec<_>>(), ["县城投公司"]);
+    assert!(plan.targets.iter().any(|t| t.value == 20.0 && t.unit == "公里" && t.comparator == duban_domain::Comparator::IncreaseBy));
+    check_invariants(&plan, text.lines().count());
+}
+
+#[test]
+fn lead_and_co_labels_as_paragraphs() {
+    let text = "一、任务\n1. 建立联席会议制度。\n牵头单位：市发展改革委；配合单位：市财政局、市统计局\n2. 完善考核机制。（责任部门：市委组织部、市人力资源社会保障局）\n";
+    let plan = duban_import::parse(text);
+    let first = &plan.nodes[1];
+    assert_eq!(first.leads().collect::<Vec<_>>(), ["市发展改革委"]);
+    assert_eq!(first.units_with(duban_domain::Role::Co).collect::<Vec<_>>(), ["市财政局", "市统计局"]);
+    assert_eq!(plan.nodes[2].leads().collect::<Vec<_>>(), ["市委组织部"]);
+}
