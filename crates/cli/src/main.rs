@@ -4,6 +4,11 @@
 
 mod parse;
 
+/// mimalloc: parsing allocates many small strings, across threads; glibc's allocator costs
+/// about a fifth of the importer's time there (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -50,6 +50,11 @@ pub(crate) fn plan(text: &str) -> Plan {
             "未识别到计划标题",
         ));
     }
+    let issued_year: Option<i32> = plan
+        .issued_on
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok());
     let body = lines.get(front.body.clone()).unwrap_or_default();
     let (prose, tables) = table::split(body);
     // Parts that start at a top-level heading are independent: paragraphs and drafts are built
@@ -60,11 +65,14 @@ pub(crate) fn plan(text: &str) -> Plan {
         let mut drafts = outline::build(&paras, &mut diags);
         outline::settle_responsibility(&mut drafts, &paras);
         check_unknown_headings(&paras, &mut diags);
-        (paras, drafts, diags)
+        let mut context = Context::default();
+        context.read(&drafts, &paras, issued_year);
+        (paras, drafts, diags, context)
     });
     let mut paras: Vec<Para> = Vec::new();
     let mut drafts: Vec<Draft> = Vec::new();
-    for (part_paras, part_drafts, part_diags) in parts {
+    let mut context = Context::default();
+    for (part_paras, part_drafts, part_diags, part_context) in parts {
         let (para_offset, draft_offset) = (paras.len(), drafts.len());
         drafts.extend(part_drafts.into_iter().map(|mut d| {
             d.shift(para_offset, draft_offset);
@@ -72,10 +80,13 @@ pub(crate) fn plan(text: &str) -> Plan {
         }));
         paras.extend(part_paras);
         diagnostics.extend(part_diags);
+        context.extend(part_context);
     }
     outline::check_numbering(&drafts, &mut diagnostics);
     let base = paras.len();
     table::attach(tables, &mut drafts, &mut paras, base, &mut diagnostics);
+    // Table rows are read with the years of the chapters they were put under.
+    context.read(&drafts, &paras, issued_year);
     if !drafts.iter().any(|d| d.number.is_some()) {
         diagnostics.push(Diagnostic::new(
             None,
@@ -97,43 +108,20 @@ pub(crate) fn plan(text: &str) -> Plan {
     plan.units = units;
 
     let order = tree_order(&drafts);
-    let ids: HashMap<usize, NodeId> = order.iter().map(|(i, id)| (*i, id.clone())).collect();
-    let issued_year = plan
-        .issued_on
-        .as_deref()
-        .and_then(|d| d.get(..4))
-        .and_then(|y| y.parse().ok());
-    // The year each node starts from and whether it looks back (sequential: it flows down the
-    // tree), then each node's goals and projects (independent: read in parallel).
-    let mut inherited: HashMap<usize, Option<i32>> = HashMap::new();
-    let mut retrospective: HashMap<usize, bool> = HashMap::new();
-    let mut context: Vec<(usize, Option<i32>, bool)> = Vec::with_capacity(order.len());
-    for (idx, _) in &order {
-        let Some(d) = drafts.get(*idx) else { continue };
-        let parent_year = d.parent.and_then(|p| inherited.get(&p).copied()).flatten();
-        let parent_retro = d
-            .parent
-            .and_then(|p| retrospective.get(&p).copied())
-            .unwrap_or(false);
-        let retro = parent_retro || RETROSPECTIVE_TITLES.iter().any(|w| d.title.contains(w));
-        retrospective.insert(*idx, retro);
-        let leading = d
-            .segments
-            .iter()
-            .find(|s| s.start < s.end)
-            .and_then(|s| paras.get(s.para).and_then(|p| leading_year(p, s.start)));
-        inherited.insert(*idx, leading.or(parent_year));
-        context.push((*idx, parent_year, retro));
+    let mut ids: Vec<Option<NodeId>> = vec![None; drafts.len()];
+    for (i, id) in &order {
+        if let Some(slot) = ids.get_mut(*i) {
+            *slot = Some(id.clone());
+        }
     }
-    let found = parallel::map(&context, |(idx, year, retro)| {
-        drafts
-            .get(*idx)
-            .map(|d| read_node(d, &paras, *year, *retro, issued_year))
-            .unwrap_or_default()
-    });
     let mut seen_projects: std::collections::HashSet<(String, usize)> = Default::default();
-    for ((idx, _, _), (goals, projects)) in context.iter().zip(found) {
-        let Some(id) = ids.get(idx) else { continue };
+    for (idx, _) in &order {
+        let Some(Some(id)) = ids.get(*idx) else {
+            continue;
+        };
+        let Some((goals, projects)) = context.found.get_mut(*idx).map(std::mem::take) else {
+            continue;
+        };
         for g in goals {
             plan.targets.push(Target {
                 id: TargetId(format!("t{}", plan.targets.len() + 1)),
@@ -168,7 +156,57 @@ pub(crate) fn plan(text: &str) -> Plan {
     .collect();
     diagnostics.sort_by_key(|d| d.line.unwrap_or(0));
     plan.diagnostics = diagnostics;
+    // Freeing a large document's working structures takes a while; it need not hold up the plan.
+    let scratch = (lines, paras, drafts, context, prose);
+    if scratch.2.len() > 20_000 {
+        std::thread::spawn(move || drop(scratch));
+    }
     plan
+}
+
+/// A node's goals, and its projects with their lines.
+type Reading = (Vec<target::Found>, Vec<(String, u32)>);
+
+/// What each draft inherits and what was read from it, indexed like the drafts.
+#[derive(Default)]
+struct Context {
+    /// The year a draft's children start from.
+    inherited: Vec<Option<i32>>,
+    /// Whether the draft or an ancestor looks back (`…回顾`).
+    retrospective: Vec<bool>,
+    /// Goals and projects (with lines) read from each draft.
+    found: Vec<Reading>,
+}
+
+impl Context {
+    /// Reads the drafts not read yet, parents before children (drafts are made in that order).
+    fn read(&mut self, drafts: &[Draft], paras: &[Para], issued_year: Option<i32>) {
+        for d in drafts.iter().skip(self.found.len()) {
+            let parent_year = d
+                .parent
+                .and_then(|p| self.inherited.get(p).copied())
+                .flatten();
+            let parent_retro = d.parent.and_then(|p| self.retrospective.get(p).copied());
+            let retro = parent_retro.unwrap_or(false)
+                || RETROSPECTIVE_TITLES.iter().any(|w| d.title.contains(w));
+            let leading = d
+                .segments
+                .iter()
+                .find(|s| s.start < s.end)
+                .and_then(|s| paras.get(s.para).and_then(|p| leading_year(p, s.start)));
+            self.inherited.push(leading.or(parent_year));
+            self.retrospective.push(retro);
+            self.found
+                .push(read_node(d, paras, parent_year, retro, issued_year));
+        }
+    }
+
+    /// Appends the context of the next part of the document.
+    fn extend(&mut self, other: Context) {
+        self.inherited.extend(other.inherited);
+        self.retrospective.extend(other.retrospective);
+        self.found.extend(other.found);
+    }
 }
 
 /// A node's goals and named projects (with their lines), reading its segments in order with
@@ -179,7 +217,7 @@ fn read_node(
     start_year: Option<i32>,
     retro: bool,
     issued_year: Option<i32>,
-) -> (Vec<target::Found>, Vec<(String, u32)>) {
+) -> Reading {
     let mut goals = Vec::new();
     let mut projects = Vec::new();
     let mut year = start_year;
@@ -250,17 +288,20 @@ fn leading_year(para: &Para, start: usize) -> Option<i32> {
 
 /// Document order with dotted ids: children sorted by their position in the source.
 fn tree_order(drafts: &[Draft]) -> Vec<(usize, NodeId)> {
-    let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    // children[0]: top level; children[p + 1]: the children of draft p.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); drafts.len() + 1];
     for (i, d) in drafts.iter().enumerate() {
-        children.entry(d.parent).or_default().push(i);
+        if let Some(list) = children.get_mut(d.parent.map_or(0, |p| p + 1)) {
+            list.push(i);
+        }
     }
-    for list in children.values_mut() {
+    for list in &mut children {
         list.sort_by_key(|i| drafts.get(*i).map_or(0, |d| d.order));
     }
     let mut out = Vec::with_capacity(drafts.len());
     let mut stack: Vec<(usize, String)> = Vec::new();
     let push_children = |stack: &mut Vec<(usize, String)>, parent: Option<usize>, prefix: &str| {
-        if let Some(list) = children.get(&parent) {
+        if let Some(list) = children.get(parent.map_or(0, |p| p + 1)) {
             for (n, i) in list.iter().enumerate().rev() {
                 let id = if prefix.is_empty() {
                     format!("{}", n + 1)
@@ -282,20 +323,23 @@ fn tree_order(drafts: &[Draft]) -> Vec<(usize, NodeId)> {
 fn node(
     d: &Draft,
     id: &NodeId,
-    ids: &HashMap<usize, NodeId>,
+    ids: &[Option<NodeId>],
     paras: &[Para],
     canonical: &HashMap<String, String>,
 ) -> Node {
-    let text: Vec<String> = d
-        .segments
-        .iter()
-        .filter_map(|s| {
-            paras
-                .get(s.para)
-                .map(|p| p.slice(s.start, s.end).trim().to_owned())
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
+    let mut text = String::new();
+    for s in &d.segments {
+        let Some(p) = paras.get(s.para) else { continue };
+        let part = p.slice(s.start, s.end);
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(part);
+    }
     let mut responsible: Vec<Assignment> = Vec::new();
     if let Some(b) = &d.responsible {
         for (u, role) in &b.units {
@@ -307,11 +351,11 @@ fn node(
     }
     Node {
         id: id.clone(),
-        parent: d.parent.and_then(|p| ids.get(&p).cloned()),
+        parent: d.parent.and_then(|p| ids.get(p).cloned().flatten()),
         kind: d.kind,
         number: d.number.clone(),
         title: d.title.clone(),
-        text: text.join("\n"),
+        text,
         line: d.line,
         responsible,
         responsible_raw: d.responsible.as_ref().map(|b| b.raw.clone()),
@@ -324,7 +368,7 @@ fn node(
 fn check_unknown_headings(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) {
     for p in paras {
         let f = &p.folded;
-        if f.len() > 60 || f.contains(&'。') || crate::heading::marker(f, &p.head(16)).is_some() {
+        if f.len() > 60 || f.contains(&'。') || p.marker().is_some() {
             continue;
         }
         let lead = f

@@ -118,9 +118,17 @@ fn is_end_marker(text: &str) -> bool {
     if text.len() > 240 {
         return false;
     }
-    let t = squeeze(text);
+    let t = text.trim();
+    if END_MARKERS.iter().any(|m| t.starts_with(m)) {
+        return true;
+    }
+    if !t.ends_with("印发") {
+        return false;
+    }
+    let t = squeeze(t);
     END_MARKERS.iter().any(|m| t.starts_with(m))
-        || (t.ends_with("印发") && date_prefix(&t).is_some())
+        || date_prefix(&t).is_some()
+        || issued_in_colophon(&t).is_some()
 }
 
 fn looks_like_title(t: &str) -> bool {

@@ -52,7 +52,8 @@ pub(crate) fn marker(folded: &[char], original: &[char]) -> Option<Marker> {
     // A marker must introduce content (a bare `1.` is a table cell or noise).
     folded.get(content_start)?;
     let written: String = original
-        .get(..end)?
+        .get(..end)
+        .or_else(|| folded.get(..end))?
         .iter()
         .collect::<String>()
         .trim()

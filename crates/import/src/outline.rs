@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use duban_domain::{Diagnostic, NodeKind, Severity, WorkPoint};
 
 use crate::chars::tidy_spaces;
-use crate::heading::{self, Style};
+use crate::heading::Style;
 use crate::paragraph::Para;
 use crate::responsibility::{self, Block};
 
@@ -105,7 +105,7 @@ pub(crate) fn build(paras: &[Para], diagnostics: &mut Vec<Diagnostic>) -> Vec<Dr
             attach_standalone(&mut drafts, last_segment, block, diagnostics);
             continue;
         }
-        if let Some(m) = heading::marker(&para.folded, &para.head(16)) {
+        if let Some(m) = para.marker() {
             if let Some(p) = stack.iter().position(|(s, _)| *s == m.style) {
                 stack.truncate(p);
             }
@@ -195,7 +195,7 @@ fn series_follows(paras: &[Para], pi: usize) -> bool {
         .find(|p| responsibility::trailing(p).is_none_or(|(at, _)| at > 0))
         .is_some_and(|p| {
             let end = responsibility::trailing(p).map_or(p.len(), |(at, _)| at);
-            heading::marker(&p.folded, &p.head(16)).is_none() && lead_phrase(p, end).is_some()
+            p.marker().is_none() && lead_phrase(p, end).is_some()
         })
 }
 

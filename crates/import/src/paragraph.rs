@@ -38,6 +38,12 @@ impl Para {
 
     fn push_str(&mut self, text: &str) {
         for c in text.chars() {
+            // Ideographs are most of a plan and fold to themselves.
+            if crate::chars::is_han(c) {
+                self.last = Some(c);
+                self.folded.push(c);
+                continue;
+            }
             let f = fold(c);
             if f != c {
                 self.originals.push((self.folded.len(), c));
@@ -100,9 +106,20 @@ impl Para {
         out
     }
 
-    /// The original characters of the paragraph's first `n` characters.
-    pub fn head(&self, n: usize) -> Vec<char> {
-        self.slice(0, n).chars().collect()
+    /// The heading marker the paragraph opens with, if any (no allocation).
+    pub fn marker(&self) -> Option<heading::Marker> {
+        const N: usize = 16;
+        let mut head = ['\0'; N];
+        let n = self.folded.len().min(N);
+        for (slot, c) in head.iter_mut().zip(&self.folded) {
+            *slot = *c;
+        }
+        for (at, c) in self.originals.iter().take_while(|o| o.0 < n) {
+            if let Some(slot) = head.get_mut(*at) {
+                *slot = *c;
+            }
+        }
+        heading::marker(&self.folded, head.get(..n).unwrap_or_default())
     }
 
     /// The whole original text.
@@ -180,7 +197,7 @@ fn continues(para: &Para, next: &str) -> bool {
 /// line without any punctuation (titles, signatures, dates, table cells).
 fn is_standalone(para: &Para) -> bool {
     let has = |set: &[char]| para.folded.iter().any(|c| set.contains(c));
-    if heading::marker(&para.folded, &para.head(16)).is_some() {
+    if para.marker().is_some() {
         return !has(&['。', '；']);
     }
     para.len() <= 40 && !has(&['，', '。', '；', '：', '、', ','])

@@ -2,7 +2,6 @@
 
 use duban_domain::Role;
 
-use crate::chars::squeeze;
 use crate::paragraph::{Para, starts_with};
 use crate::unit_name::{is_unit_like, split_units};
 
@@ -111,8 +110,12 @@ fn last_labelled_open(f: &[char]) -> Option<usize> {
 
 /// Parses `start..end` of the paragraph as a responsibility list, if it is one.
 fn parse(para: &Para, start: usize, end: usize, unclosed: bool) -> Option<Block> {
-    let folded: String = para.folded.get(start..end)?.iter().collect();
-    let text = squeeze(&folded);
+    let text: String = para
+        .folded
+        .get(start..end)?
+        .iter()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let units = if LABELS.iter().any(|(l, _)| text.starts_with(l)) {
         labelled(&text)
     } else {

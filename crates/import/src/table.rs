@@ -77,9 +77,9 @@ fn table_at(lines: &[Line], i: usize) -> Option<(Table, usize)> {
     if first.text.len() > 160 {
         return None;
     }
-    let t = squeeze(&first.text);
+    let t = first.text.trim_end();
     let titled =
-        t.chars().count() <= 40 && !t.contains('。') && TITLE_ENDS.iter().any(|e| t.ends_with(e));
+        TITLE_ENDS.iter().any(|e| t.ends_with(e)) && t.chars().count() <= 40 && !t.contains('。');
     let header_from = if titled { i + 1 } else { i };
     let mut columns = Vec::new();
     let mut j = header_from;

@@ -197,13 +197,19 @@ pub(crate) fn scan(
     let mut out = Vec::new();
     let mut s = start;
     while s < end {
-        let e = (s..end)
-            .find(|i| {
-                f.get(*i)
-                    .is_some_and(|c| matches!(c, '。' | '；' | '！' | '？'))
-            })
-            .map_or(end, |i| i + 1);
-        sentence(para, s, e, year, issued_year, &mut out);
+        // One pass finds the sentence's end and whether it holds a number at all.
+        let mut e = end;
+        let mut numeric = false;
+        for (i, c) in f.iter().enumerate().take(end).skip(s) {
+            if matches!(c, '。' | '；' | '！' | '？') {
+                e = i + 1;
+                break;
+            }
+            numeric |= c.is_ascii_digit() || *c == '十' || measure::roman_value(*c).is_some();
+        }
+        if numeric {
+            sentence(para, s, e, year, issued_year, &mut out);
+        }
         s = e;
     }
     out
@@ -219,13 +225,6 @@ fn sentence(
 ) {
     let f = &para.folded;
     let sentence = f.get(s..e).unwrap_or_default();
-    // Most sentences hold no number: nothing more to do for them.
-    if !sentence
-        .iter()
-        .any(|c| c.is_ascii_digit() || measure::roman_value(*c).is_some())
-    {
-        return;
-    }
     // A sentence that reports what was done (`截至…`, `已…`) states no goal; asked only once a
     // goal is found, since most sentences have none.
     let retrospective = || {

@@ -150,8 +150,11 @@ proptest! {
 fn parts_chapters_and_sections_of_a_long_plan() {
     let text = "某市“十五五”发展规划\n第一部分 总体思路\n第一章 总体要求\n第一节 指导思想\n正文。\n一、主要目标\n到2030年，森林覆盖率达到40%。\n第二章 重点任务\n第一节 产业发展\n（一）培育新产业\n推进园区建设。（推进单位：市发展改革委、市工业和信息化局）\n第二部分 保障\n";
     let plan = duban_import::parse(text);
-    let kinds: Vec<(String, duban_domain::NodeKind)> =
-        plan.nodes.iter().map(|n| (n.number.clone().unwrap_or_default(), n.kind)).collect();
+    let kinds: Vec<(String, duban_domain::NodeKind)> = plan
+        .nodes
+        .iter()
+        .map(|n| (n.number.clone().unwrap_or_default(), n.kind))
+        .collect();
     use duban_domain::NodeKind::*;
     assert_eq!(
         kinds,
@@ -181,11 +184,26 @@ fn a_task_list_with_implementers_and_deadlines() {
     assert_eq!(rows.len(), 2);
     let first = &rows[0];
     assert_eq!(first.leads().collect::<Vec<_>>(), ["县住房建设局"]);
-    assert_eq!(first.units_with(duban_domain::Role::Co).collect::<Vec<_>>(), ["县财政局"]);
-    assert_eq!(first.units_with(duban_domain::Role::Implementer).collect::<Vec<_>>(), ["各乡镇"]);
+    assert_eq!(
+        first.units_with(duban_domain::Role::Co).collect::<Vec<_>>(),
+        ["县财政局"]
+    );
+    assert_eq!(
+        first
+            .units_with(duban_domain::Role::Implementer)
+            .collect::<Vec<_>>(),
+        ["各乡镇"]
+    );
     assert_eq!(first.deadline.as_deref(), Some("2025年底"));
-    assert_eq!(rows[1].units_with(duban_domain::Role::Implementer).collect::<Vec<_>>(), ["县城投公司"]);
-    assert!(plan.targets.iter().any(|t| t.value == 20.0 && t.unit == "公里" && t.comparator == duban_domain::Comparator::IncreaseBy));
+    assert_eq!(
+        rows[1]
+            .units_with(duban_domain::Role::Implementer)
+            .collect::<Vec<_>>(),
+        ["县城投公司"]
+    );
+    assert!(plan.targets.iter().any(|t| t.value == 20.0
+        && t.unit == "公里"
+        && t.comparator == duban_domain::Comparator::IncreaseBy));
     check_invariants(&plan, text.lines().count());
 }
 
@@ -195,6 +213,9 @@ fn lead_and_co_labels_as_paragraphs() {
     let plan = duban_import::parse(text);
     let first = &plan.nodes[1];
     assert_eq!(first.leads().collect::<Vec<_>>(), ["市发展改革委"]);
-    assert_eq!(first.units_with(duban_domain::Role::Co).collect::<Vec<_>>(), ["市财政局", "市统计局"]);
+    assert_eq!(
+        first.units_with(duban_domain::Role::Co).collect::<Vec<_>>(),
+        ["市财政局", "市统计局"]
+    );
     assert_eq!(plan.nodes[2].leads().collect::<Vec<_>>(), ["市委组织部"]);
 }
