@@ -119,9 +119,11 @@ pub(crate) fn plan(text: &str) -> Plan {
         let Some(Some(id)) = ids.get(*idx) else {
             continue;
         };
-        let Some((goals, projects)) = context.found.get_mut(*idx).map(std::mem::take) else {
+        let Some((goals, projects, unread)) = context.found.get_mut(*idx).map(std::mem::take)
+        else {
             continue;
         };
+        diagnostics.extend(unread);
         for g in goals {
             plan.targets.push(Target {
                 id: TargetId(format!("t{}", plan.targets.len() + 1)),
@@ -164,8 +166,8 @@ pub(crate) fn plan(text: &str) -> Plan {
     plan
 }
 
-/// A node's goals, and its projects with their lines.
-type Reading = (Vec<target::Found>, Vec<(String, u32)>);
+/// A node's goals, its projects with their lines, and what could not be read.
+type Reading = (Vec<target::Found>, Vec<(String, u32)>, Vec<Diagnostic>);
 
 /// What each draft inherits and what was read from it, indexed like the drafts.
 #[derive(Default)]
@@ -220,6 +222,7 @@ fn read_node(
 ) -> Reading {
     let mut goals = Vec::new();
     let mut projects = Vec::new();
+    let mut unread = Vec::new();
     let mut year = start_year;
     for seg in &d.segments {
         let Some(para) = paras.get(seg.para) else {
@@ -234,13 +237,25 @@ fn read_node(
             continue;
         }
         goals.extend(found);
+        unread.extend(
+            target::unreadable(para, seg.start, seg.end)
+                .into_iter()
+                .map(|(line, text)| {
+                    Diagnostic::new(
+                        Some(line),
+                        Severity::Warning,
+                        "number_unreadable",
+                        format!("“{text}”中的数值用汉字书写，未能读作目标，请人工录入"),
+                    )
+                }),
+        );
         projects.extend(
             project::scan(para, seg.start, seg.end)
                 .into_iter()
                 .map(|m| (m.name, para.line_at(m.offset))),
         );
     }
-    (goals, projects)
+    (goals, projects, unread)
 }
 
 /// Splits lines into parts that each start at a heading of the document's top-level style, in

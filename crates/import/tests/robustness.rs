@@ -66,6 +66,17 @@ fn unreadable_numbers_and_unknown_headings_are_reported() {
             .iter()
             .any(|d| d.code == "numbering_gap" && d.line == Some(3))
     );
+    let words = duban_import::parse(
+        "一、目标\n到2030年，覆盖率达到百分之八十五，提高两个百分点，达到一流水平。\n",
+    );
+    let unread: Vec<_> = words
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "number_unreadable")
+        .collect();
+    assert_eq!(unread.len(), 2, "{unread:?}");
+    assert!(unread[0].message.contains("达到百分之八十五") && unread[0].line == Some(2));
+    assert!(words.targets.is_empty());
     let orphan = duban_import::parse(
         "一、总体要求\n正文。（责任单位：市发展改革委）\n（责任单位：市财政局）\n",
     );
