@@ -416,15 +416,7 @@ fn read_row(
     }
     // The content cell is read like body text (its goals, its projects).
     if let Some(line) = content_line {
-        paras.push(Para::new(&line.text, line.no));
-        let end = paras.last().map_or(0, Para::len);
-        draft.segments.push(Segment {
-            para: paras.len() - 1,
-            start: 0,
-            end,
-            block: None,
-            year: None,
-        });
+        push_cell(&mut draft, paras, &line, None);
     }
     for (year, label, lines) in work {
         if lines.is_empty() {
@@ -437,18 +429,24 @@ fn read_row(
             text: text.join("\n"),
         });
         for line in lines {
-            paras.push(Para::new(&line.text, line.no));
-            let end = paras.last().map_or(0, Para::len);
-            draft.segments.push(Segment {
-                para: paras.len() - 1,
-                start: 0,
-                end,
-                block: None,
-                year,
-            });
+            push_cell(&mut draft, paras, line, year);
         }
     }
     draft
+}
+
+/// Makes a cell a paragraph of the row's node, read with the column's year.
+fn push_cell(draft: &mut Draft, paras: &mut Vec<Para>, cell: &Line, year: Option<i32>) {
+    let para = Para::new(&cell.text, cell.no);
+    let end = para.len();
+    paras.push(para);
+    draft.segments.push(Segment {
+        para: paras.len() - 1,
+        start: 0,
+        end,
+        block: None,
+        year,
+    });
 }
 
 /// A cell and the numbered-list cells that continue it (`1.…`, `2.…`, `3.…`).
