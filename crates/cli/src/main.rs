@@ -2,7 +2,10 @@
 //!
 //! Subcommands are thin: they read files and flags, call the library crates, and print.
 
+mod db;
 mod parse;
+
+pub use parse::Lang;
 
 /// mimalloc: parsing allocates many small strings, across threads; glibc's allocator costs
 /// about a fifth of the importer's time there (BENCHMARKS.md).
@@ -19,7 +22,7 @@ use clap::{Parser, Subcommand};
 struct Cli {
     /// Language of messages: zh (中文, default) or en.
     #[arg(long, global = true, env = "DUBAN_LANG", default_value = "zh")]
-    lang: parse::Lang,
+    lang: Lang,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,11 +31,20 @@ struct Cli {
 enum Command {
     /// Parse a plan document (.txt or .docx) and print it; touches no database.
     Parse(parse::Args),
+    /// Parse a plan document and store it (a changed document becomes a new version).
+    Import(db::ImportArgs),
+    /// Apply pending database migrations.
+    Migrate(db::DbArgs),
+    /// List the stored plans.
+    Plans(db::DbArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => parse::run(&args, cli.lang),
+        Command::Import(args) => db::import(&args, cli.lang),
+        Command::Migrate(args) => db::migrate(&args, cli.lang),
+        Command::Plans(args) => db::plans(&args, cli.lang),
     }
 }

@@ -38,11 +38,7 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
-            let msg = match lang {
-                Lang::Zh => format!("无法打开“{name}”：{}", io_reason_zh(&e)),
-                Lang::En => format!("cannot open '{name}': {e}"),
-            };
-            eprintln!("duban: {msg}");
+            eprintln!("duban: {}", open_error(&name, &e, lang));
             return ExitCode::FAILURE;
         }
     };
@@ -73,6 +69,14 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The line for a file that cannot be opened.
+pub fn open_error(name: &str, e: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("无法打开“{name}”：{}", io_reason_zh(e)),
+        Lang::En => format!("cannot open '{name}': {e}"),
+    }
 }
 
 fn io_reason_zh(e: &std::io::Error) -> &'static str {

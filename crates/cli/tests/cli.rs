@@ -158,3 +158,81 @@ fn help_explains_itself() {
     let out = duban(&["parse", "--help"]);
     assert!(stdout(&out).contains("--format"));
 }
+
+/// Runs duban with a data directory of its own.
+fn duban_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DUBAN_LANG")
+        .env_remove("DUBAN_DATABASE_URL")
+        .env_remove("DUBAN_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn import_stores_a_plan_once_and_a_changed_one_as_a_new_version() {
+    let dir = std::env::temp_dir().join(format!("duban-cli-{}-import", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = duban_in(&dir, &["plans"]);
+    assert!(stdout(&out).contains("还没有计划"), "{}", stderr(&out));
+    let first = duban_in(&dir, &["import", arg(&reference())]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("第 1 版") && stdout(&first).contains("节点 171 个"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(
+        dir.join("data/duban.sqlite").exists(),
+        "the embedded database is created under the data directory"
+    );
+    let again = duban_in(&dir, &["import", arg(&reference())]);
+    assert!(stdout(&again).contains("未重复导入"));
+    let text = std::fs::read_to_string(reference())
+        .unwrap()
+        .replace("比例达到85%", "比例达到90%");
+    let changed = temp_file("import", "changed.txt", text.as_bytes());
+    let second = duban_in(&dir, &["import", arg(&changed)]);
+    assert!(stdout(&second).contains("第 2 版"), "{}", stdout(&second));
+    let list = stdout(&duban_in(&dir, &["plans"]));
+    assert_eq!(list.lines().count(), 1);
+    assert!(
+        list.contains("东政〔2024〕18号") && list.contains("第2版") && list.contains("任务 107"),
+        "{list}"
+    );
+    let empty = temp_file("import", "empty.txt", b"");
+    let refused = duban_in(&dir, &["import", arg(&empty)]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("不是可导入的计划")
+            && stderr(&refused).contains("未保存任何内容")
+    );
+    assert_eq!(
+        stdout(&duban_in(&dir, &["plans"])).lines().count(),
+        1,
+        "nothing stored"
+    );
+    let migrate = duban_in(&dir, &["migrate"]);
+    assert!(stdout(&migrate).contains("SQLite"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unreachable_database_is_one_line() {
+    let out = duban(&[
+        "import",
+        "--database-url",
+        "postgres://duban:secret@127.0.0.1:1/none",
+        arg(&reference()),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("无法连接数据库") && !err.contains("secret"),
+        "{err}"
+    );
+}

@@ -1,0 +1,295 @@
+//! Storing a parsed plan: a new plan, a new version of a known one, or nothing if unchanged.
+
+use std::collections::HashMap;
+
+use duban_domain::{Plan, Role};
+use sqlx::AnyConnection;
+use sqlx::{Acquire, Row};
+
+use crate::sql::SqlStore;
+use crate::{ImportOutcome, Imported, Result, Source, StoreError};
+
+/// Imports in one transaction: either everything of the version is stored or nothing.
+pub(crate) async fn import(store: &SqlStore, source: &Source, plan: &Plan) -> Result<Imported> {
+    if plan.nodes.is_empty() || plan.has_errors() {
+        let reason = plan
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == duban_domain::Severity::Error)
+            .map_or_else(
+                || "未识别到任何章节或任务".to_owned(),
+                |d| d.message.clone(),
+            );
+        return Err(StoreError::NotAPlan(reason));
+    }
+    let identity = plan
+        .doc_number
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| plan.title.trim().to_owned());
+    if identity.is_empty() {
+        return Err(StoreError::NotAPlan("没有文号也没有标题".to_owned()));
+    }
+    let json = serde_json::to_string(plan).map_err(|e| StoreError::Database(e.to_string()))?;
+    let now = unix_now();
+
+    let _write = store.write_lock.lock().await;
+    let mut conn = store.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let existing = sqlx::query("SELECT id FROM plans WHERE identity = $1")
+        .bind(&identity)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(step("plans"))?;
+    let (plan_id, version, outcome) = match existing {
+        Some(row) => {
+            let plan_id: i64 = row.try_get(0)?;
+            let same = sqlx::query(
+                "SELECT version FROM plan_versions WHERE plan_id = $1 AND source_sha256 = $2",
+            )
+            .bind(plan_id)
+            .bind(&source.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = same {
+                let version: i64 = row.try_get(0)?;
+                tx.rollback().await?;
+                return Ok(Imported {
+                    plan_id,
+                    version,
+                    outcome: ImportOutcome::Unchanged,
+                });
+            }
+            let last: i64 =
+                sqlx::query("SELECT MAX(version) FROM plan_versions WHERE plan_id = $1")
+                    .bind(plan_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+            (plan_id, last + 1, ImportOutcome::NewVersion)
+        }
+        None => {
+            let plan_id: i64 = sqlx::query(
+                "INSERT INTO plans (identity, title, issuer, doc_number, issued_on, current_version, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+            )
+            .bind(&identity)
+            .bind(&plan.title)
+            .bind(plan.issuer.clone())
+            .bind(plan.doc_number.clone())
+            .bind(plan.issued_on.clone())
+            .bind(now)
+            .persistent(false)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(step("insert plan"))?
+            .try_get(0)?;
+            (plan_id, 1, ImportOutcome::Created)
+        }
+    };
+    let version_id: i64 = sqlx::query(
+        "INSERT INTO plan_versions (plan_id, version, source_name, source_sha256, source_format, plan_json, imported_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(version)
+    .bind(&source.name)
+    .bind(&source.sha256)
+    .bind(&source.format)
+    .bind(&json)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(step("insert version"))?
+    .try_get(0)?;
+    write_rows(&mut tx, version_id, plan).await?;
+    sqlx::query(
+        "UPDATE plans SET current_version = $1, title = $2, issuer = $3, doc_number = $4, issued_on = $5 WHERE id = $6",
+    )
+    .bind(version)
+    .bind(&plan.title)
+    .bind(plan.issuer.clone())
+    .bind(plan.doc_number.clone())
+    .bind(plan.issued_on.clone())
+    .bind(plan_id)
+    .persistent(false)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Imported {
+        plan_id,
+        version,
+        outcome,
+    })
+}
+
+// Statements that bind an `Option` are not kept prepared (`persistent(false)`): through
+// `sqlx::Any`, PostgreSQL types a parameter by the first value bound, so a statement prepared with
+// a NULL refuses a later number ("incorrect binary data format").
+
+/// The version's units, nodes, assignments, work points, targets, projects and diagnostics.
+async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> Result<()> {
+    let mut unit_ids: HashMap<&str, i64> = HashMap::new();
+    for unit in &plan.units {
+        let id = unit_id(conn, &unit.name, &kind_name(unit.kind)).await?;
+        for alias in &unit.aliases {
+            sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING")
+                .bind(alias)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        unit_ids.insert(unit.name.as_str(), id);
+    }
+    let mut node_ids: HashMap<&str, i64> = HashMap::new();
+    for (position, node) in plan.nodes.iter().enumerate() {
+        let id: i64 = sqlx::query(
+            "INSERT INTO nodes (plan_version_id, node_key, parent_key, position, kind, number, title, body, line, responsible_raw, deadline)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(version_id)
+        .bind(&node.id.0)
+        .bind(node.parent.as_ref().map(|p| p.0.clone()))
+        .bind(position as i64)
+        .bind(json_name(&node.kind))
+        .bind(node.number.clone())
+        .bind(&node.title)
+        .bind(&node.text)
+        .bind(i64::from(node.line))
+        .bind(node.responsible_raw.clone())
+        .bind(node.deadline.clone())
+        .persistent(false)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(step("insert node"))?
+        .try_get(0)?;
+        node_ids.insert(node.id.0.as_str(), id);
+        for (i, a) in node.responsible.iter().enumerate() {
+            let unit = match unit_ids.get(a.unit.as_str()) {
+                Some(u) => *u,
+                None => unit_id(conn, &a.unit, "other").await?,
+            };
+            sqlx::query("INSERT INTO assignments (node_id, unit_id, role, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(unit)
+                .bind(role_name(a.role))
+                .bind(i as i64)
+                .execute(&mut *conn)
+                .await
+                .map_err(step("insert assignment"))?;
+        }
+        for (i, w) in node.work_plan.iter().enumerate() {
+            sqlx::query("INSERT INTO work_points (node_id, position, year, label, body) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(i as i64)
+                .bind(w.year.map(i64::from))
+                .bind(&w.label)
+                .bind(&w.text)
+                .persistent(false)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    for t in &plan.targets {
+        let node = node_ids.get(t.node.0.as_str()).copied().ok_or_else(|| {
+            StoreError::Corrupt(format!("目标 {} 的节点 {} 不存在", t.id, t.node))
+        })?;
+        sqlx::query(
+            "INSERT INTO targets (plan_version_id, node_id, target_key, indicator, value, value_high, unit, comparator, year, source_text, line)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(version_id)
+        .bind(node)
+        .bind(&t.id.0)
+        .bind(&t.indicator)
+        .bind(t.value)
+        .bind(t.value_high)
+        .bind(&t.unit)
+        .bind(t.comparator.symbol())
+        .bind(t.year.map(i64::from))
+        .bind(&t.text)
+        .bind(i64::from(t.line))
+        .persistent(false)
+        .execute(&mut *conn)
+        .await
+        .map_err(step("insert target"))?;
+    }
+    for p in &plan.projects {
+        let node = node_ids.get(p.node.0.as_str()).copied().ok_or_else(|| {
+            StoreError::Corrupt(format!("项目 {} 的节点 {} 不存在", p.name, p.node))
+        })?;
+        sqlx::query(
+            "INSERT INTO projects (plan_version_id, node_id, name, line) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(version_id)
+        .bind(node)
+        .bind(&p.name)
+        .bind(i64::from(p.line))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, d) in plan.diagnostics.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO plan_diagnostics (plan_version_id, position, line, severity, code, message) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(version_id)
+        .bind(i as i64)
+        .bind(d.line.map(i64::from))
+        .bind(json_name(&d.severity))
+        .bind(&d.code)
+        .bind(&d.message)
+        .persistent(false)
+        .execute(&mut *conn)
+        .await
+        .map_err(step("insert diagnostic"))?;
+    }
+    Ok(())
+}
+
+/// Names the step a database error happened in.
+fn step(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| StoreError::Database(format!("{what}: {e}"))
+}
+
+/// The registry id of a unit by name or alias, registering it if new.
+async fn unit_id(conn: &mut AnyConnection, name: &str, kind: &str) -> Result<i64> {
+    let found = sqlx::query(
+        "SELECT id FROM units WHERE name = $1 UNION ALL SELECT unit_id FROM unit_aliases WHERE alias = $1",
+    )
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = found {
+        return Ok(row.try_get(0)?);
+    }
+    Ok(
+        sqlx::query("INSERT INTO units (name, kind) VALUES ($1, $2) RETURNING id")
+            .bind(name)
+            .bind(kind)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?,
+    )
+}
+
+/// The name serde gives an enum value in `duban.plan/1` (`chapter`, `warning`, …).
+fn json_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn kind_name(kind: duban_domain::UnitKind) -> String {
+    json_name(&kind)
+}
+
+fn role_name(role: Role) -> String {
+    json_name(&role)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

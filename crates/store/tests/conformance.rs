@@ -1,0 +1,269 @@
+//! One storage suite over every backend: SQLite always, PostgreSQL when
+//! `DUBAN_TEST_DATABASE_URL` is set (CI sets it). Each test gets a fresh database.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use duban_domain::Plan;
+use duban_store::{Backend, ImportOutcome, Source, Store, StoreError};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database for one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
+struct TestDb {
+    url: String,
+    admin: Option<(String, String)>,
+    dir: Option<PathBuf>,
+}
+
+impl TestDb {
+    async fn cleanup(self) {
+        if let Some((admin, name)) = self.admin {
+            let store = duban_store::connect(&admin).await.unwrap();
+            drop(store);
+            drop_pg_database(&admin, &name).await;
+        }
+        if let Some(dir) = self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+async fn drop_pg_database(admin: &str, name: &str) {
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(admin).await.unwrap();
+    pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+}
+
+/// One fresh database per backend available.
+async fn databases(test: &str) -> Vec<TestDb> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("duban-store-{}-{test}-{n}", std::process::id()));
+    let mut out = vec![TestDb {
+        url: format!("sqlite://{}/duban.sqlite", dir.display()),
+        admin: None,
+        dir: Some(dir),
+    }];
+    if let Ok(admin) = std::env::var("DUBAN_TEST_DATABASE_URL") {
+        use sqlx::Executor;
+        sqlx::any::install_default_drivers();
+        let name = format!(
+            "duban_t_{}_{}_{n}",
+            std::process::id(),
+            test.replace('-', "_")
+        );
+        let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        pool.close().await;
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        out.push(TestDb {
+            url: format!("{base}/{name}"),
+            admin: Some((admin.clone(), name)),
+            dir: None,
+        });
+    }
+    out
+}
+
+async fn store(db: &TestDb) -> Arc<dyn Store> {
+    let store = duban_store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn reference() -> (Source, Plan) {
+    let text =
+        std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt")).unwrap();
+    (source("haidong.txt", &text), duban_import::parse(&text))
+}
+
+fn source(name: &str, text: &str) -> Source {
+    // A stand-in digest for tests: distinct texts, distinct values.
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    Source {
+        name: name.to_owned(),
+        sha256: format!("{:016x}", h.finish()),
+        format: "UTF-8".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_match_across_backends() {
+    let names = |backend: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(backend),
+        )
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names("sqlite"),
+        names("postgres"),
+        "the same migration files for both backends"
+    );
+    for db in databases("migrations").await {
+        let s = store(&db).await;
+        s.migrate().await.unwrap();
+        assert_eq!(s.applied_migrations().await.unwrap(), ["plans"]);
+        s.health().await.unwrap();
+        drop(s);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_plan_is_stored_once_and_read_back_exactly() {
+    let (src, plan) = reference();
+    for db in databases("import").await {
+        let s = store(&db).await;
+        let first = s.import_plan(&src, &plan).await.unwrap();
+        assert_eq!((first.version, first.outcome), (1, ImportOutcome::Created));
+        let again = s.import_plan(&src, &plan).await.unwrap();
+        assert_eq!(
+            (again.plan_id, again.version, again.outcome),
+            (first.plan_id, 1, ImportOutcome::Unchanged)
+        );
+        let plans = s.plans().await.unwrap();
+        assert_eq!(plans.len(), 1);
+        let p = &plans[0];
+        assert_eq!(p.doc_number.as_deref(), Some("东政〔2024〕18号"));
+        assert_eq!(p.nodes, plan.nodes.len() as i64);
+        assert_eq!(p.tasks, 107);
+        assert_eq!(p.targets, plan.targets.len() as i64);
+        assert_eq!(p.projects, plan.projects.len() as i64);
+        assert_eq!(p.units, plan.units.len() as i64);
+        assert_eq!(
+            s.plan(first.plan_id, None).await.unwrap().as_ref(),
+            Some(&plan)
+        );
+        assert_eq!(s.plan(first.plan_id + 100, None).await.unwrap(), None);
+        // The registry keeps the spellings a plan merged.
+        let culture = s.unit("市文化旅游广电局").await.unwrap().unwrap();
+        assert_eq!(culture.name, "市文体旅游广电局");
+        assert_eq!(culture.aliases, ["市文体广电旅游局", "市文化旅游广电局"]);
+        assert_eq!(s.unit("各县区政府").await.unwrap().unwrap().kind, "group");
+        drop(s);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_changed_document_becomes_a_new_version() {
+    let text =
+        std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt")).unwrap();
+    let changed_text = text.replace("比例达到85%", "比例达到90%");
+    assert_ne!(text, changed_text);
+    let (original, changed) = (
+        duban_import::parse(&text),
+        duban_import::parse(&changed_text),
+    );
+    for db in databases("versions").await {
+        let s = store(&db).await;
+        let v1 = s
+            .import_plan(&source("a.txt", &text), &original)
+            .await
+            .unwrap();
+        let v2 = s
+            .import_plan(&source("b.txt", &changed_text), &changed)
+            .await
+            .unwrap();
+        assert_eq!(
+            (v2.plan_id, v2.version, v2.outcome),
+            (v1.plan_id, 2, ImportOutcome::NewVersion)
+        );
+        assert_eq!(s.plans().await.unwrap()[0].version, 2);
+        assert_eq!(
+            s.plan(v1.plan_id, None).await.unwrap().as_ref(),
+            Some(&changed)
+        );
+        assert_eq!(
+            s.plan(v1.plan_id, Some(1)).await.unwrap().as_ref(),
+            Some(&original)
+        );
+        drop(s);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_file_that_is_no_plan_stores_nothing() {
+    for db in databases("not-a-plan").await {
+        let s = store(&db).await;
+        for text in ["", "\u{0}\u{1}\u{2}"] {
+            let err = s
+                .import_plan(&source("x.txt", text), &duban_import::parse(text))
+                .await
+                .unwrap_err();
+            assert!(matches!(err, StoreError::NotAPlan(_)), "{err}");
+            assert!(err.to_string().contains("未保存"), "{err}");
+        }
+        assert!(s.plans().await.unwrap().is_empty());
+        drop(s);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_imports_all_succeed() {
+    let text =
+        std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt")).unwrap();
+    for db in databases("concurrent").await {
+        let s = store(&db).await;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let s = s.clone();
+            let t = text.replace("东政〔2024〕18号", &format!("东政〔2024〕{}号", 100 + i));
+            tasks.push(tokio::spawn(async move {
+                let plan = duban_import::parse(&t);
+                s.import_plan(&source("p.txt", &t), &plan).await
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap().outcome, ImportOutcome::Created);
+        }
+        assert_eq!(s.plans().await.unwrap().len(), 8);
+        drop(s);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_one_clear_line() {
+    let err = match duban_store::connect("postgres://duban:secret@127.0.0.1:1/none").await {
+        Err(e) => e,
+        Ok(_) => panic!("connected to nothing"),
+    };
+    let msg = err.to_string();
+    assert!(msg.starts_with("无法连接数据库"), "{msg}");
+    assert!(!msg.contains("secret") && msg.contains("***"), "{msg}");
+    assert_eq!(msg.lines().count(), 1);
+    assert!(matches!(
+        duban_store::connect("mysql://x/y").await,
+        Err(StoreError::UnsupportedUrl { .. })
+    ));
+    assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+}
