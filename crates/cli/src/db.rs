@@ -131,6 +131,57 @@ pub fn import(args: &ImportArgs, lang: Lang) -> ExitCode {
     })
 }
 
+/// Arguments of `duban registry`.
+#[derive(Debug, clap::Args)]
+pub struct RegistryArgs {
+    /// A `duban.registry/1` JSON file: the city's units, their codes and spellings, and groups.
+    file: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// Loads a city's unit registry.
+pub fn registry(args: &RegistryArgs, lang: Lang) -> ExitCode {
+    let name = args.file.display().to_string();
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => return fail(&crate::parse::open_error(&name, &e, lang)),
+    };
+    let registry: duban_domain::Registry = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            return fail(&match lang {
+                Lang::Zh => format!(
+                    "“{name}”不是单位名录（duban.registry/1）：第 {} 行：{e}",
+                    e.line()
+                ),
+                Lang::En => format!(
+                    "'{name}' is no unit registry (duban.registry/1): line {}: {e}",
+                    e.line()
+                ),
+            });
+        }
+    };
+    run(lang, async {
+        let store = open(&args.db).await?;
+        store.load_registry(&registry).await?;
+        Ok(match lang {
+            Lang::Zh => format!(
+                "已载入{}单位名录：单位 {} 个，单位组 {} 个",
+                registry.city,
+                registry.units.len(),
+                registry.groups.len()
+            ),
+            Lang::En => format!(
+                "loaded the unit registry of {}: {} units, {} groups",
+                registry.city,
+                registry.units.len(),
+                registry.groups.len()
+            ),
+        })
+    })
+}
+
 /// Lists the stored plans with the counts of their current versions.
 pub fn plans(args: &DbArgs, lang: Lang) -> ExitCode {
     run(lang, async {

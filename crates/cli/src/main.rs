@@ -37,6 +37,8 @@ enum Command {
     Migrate(db::DbArgs),
     /// List the stored plans.
     Plans(db::DbArgs),
+    /// Load a city's unit registry (duban.registry/1 JSON): codes, spellings, groups.
+    Registry(db::RegistryArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,5 +48,6 @@ fn main() -> ExitCode {
         Command::Import(args) => db::import(&args, cli.lang),
         Command::Migrate(args) => db::migrate(&args, cli.lang),
         Command::Plans(args) => db::plans(&args, cli.lang),
+        Command::Registry(args) => db::registry(&args, cli.lang),
     }
 }

@@ -215,6 +215,17 @@ fn import_stores_a_plan_once_and_a_changed_one_as_a_new_version() {
         1,
         "nothing stored"
     );
+    let registry =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/registry/haidong.json");
+    let loaded = duban_in(&dir, &["registry", arg(&registry)]);
+    assert!(
+        stdout(&loaded).contains("单位 6 个，单位组 1 个"),
+        "{}",
+        stderr(&loaded)
+    );
+    let not_json = duban_in(&dir, &["registry", arg(&reference())]);
+    assert_eq!(not_json.status.code(), Some(1));
+    assert!(stderr(&not_json).contains("不是单位名录"));
     let migrate = duban_in(&dir, &["migrate"]);
     assert!(stdout(&migrate).contains("SQLite"));
     let _ = std::fs::remove_dir_all(&dir);

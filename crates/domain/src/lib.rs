@@ -12,6 +12,7 @@ mod node;
 pub mod outline;
 mod plan;
 mod project;
+mod registry;
 mod target;
 mod unit;
 
@@ -19,5 +20,6 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use node::{Assignment, Node, NodeId, NodeKind, Role, WorkPoint};
 pub use plan::{FORMAT, Plan};
 pub use project::Project;
+pub use registry::{REGISTRY_FORMAT, Registry, RegistryGroup, RegistryUnit};
 pub use target::{Comparator, Target, TargetId};
 pub use unit::{Unit, UnitKind};

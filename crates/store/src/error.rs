@@ -23,6 +23,9 @@ pub enum StoreError {
     /// The document is not a plan; nothing was stored.
     #[error("不是可导入的计划：{0}；未保存任何内容")]
     NotAPlan(String),
+    /// A registry file that cannot be loaded; nothing was stored.
+    #[error("单位名录有误：{0}；未保存任何内容")]
+    InvalidRegistry(String),
     /// A stored plan could not be read back.
     #[error("数据库中的计划数据已损坏：{0}")]
     Corrupt(String),
@@ -46,6 +49,9 @@ impl StoreError {
                 format!("not a plan that can be imported: {d}; nothing was stored")
             }
             Self::Corrupt(d) => format!("a stored plan is damaged: {d}"),
+            Self::InvalidRegistry(d) => {
+                format!("the unit registry is invalid: {d}; nothing was stored")
+            }
             Self::Database(d) => format!("database operation failed: {d}"),
         }
     }

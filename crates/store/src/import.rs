@@ -273,7 +273,7 @@ async fn unit_id(conn: &mut AnyConnection, name: &str, kind: &str) -> Result<i64
 }
 
 /// The name serde gives an enum value in `duban.plan/1` (`chapter`, `warning`, …).
-fn json_name<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn json_name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -16,11 +16,12 @@
 mod backend;
 mod error;
 mod import;
+mod registry;
 mod sql;
 
 use std::sync::Arc;
 
-use duban_domain::Plan;
+use duban_domain::{Plan, Registry};
 
 pub use backend::Backend;
 pub use error::StoreError;
@@ -99,6 +100,10 @@ pub struct UnitRecord {
     pub kind: String,
     /// Other spellings, sorted.
     pub aliases: Vec<String>,
+    /// GB/T 2260 code, for county-level governments.
+    pub adcode: Option<String>,
+    /// For a group: the names of its members, sorted by code then name.
+    pub members: Vec<String>,
 }
 
 /// Everything duban keeps. Methods are shaped by tasks, not tables.
@@ -124,6 +129,10 @@ pub trait Store: Send + Sync {
 
     /// A version of a plan (`None`: the current one) exactly as it was imported.
     async fn plan(&self, plan_id: i64, version: Option<i64>) -> Result<Option<Plan>>;
+
+    /// Loads a city's unit registry: units with codes and spellings, groups with members.
+    /// Loading it again changes nothing; units already known are completed, not duplicated.
+    async fn load_registry(&self, registry: &Registry) -> Result<()>;
 
     /// A registered unit by its name or one of its aliases.
     async fn unit(&self, name: &str) -> Result<Option<UnitRecord>>;

@@ -1,6 +1,6 @@
 //! The store over `sqlx::Any`: the same queries for SQLite and PostgreSQL.
 
-use duban_domain::Plan;
+use duban_domain::{Plan, Registry};
 use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 
@@ -102,11 +102,15 @@ impl Store for SqlStore {
             .map_err(|e| StoreError::Corrupt(format!("计划 {plan_id}：{e}")))
     }
 
+    async fn load_registry(&self, registry: &Registry) -> Result<()> {
+        crate::registry::load(self, registry).await
+    }
+
     async fn unit(&self, name: &str) -> Result<Option<UnitRecord>> {
         let row = sqlx::query(
-            "SELECT u.id, u.name, u.kind FROM units u WHERE u.name = $1
+            "SELECT u.id, u.name, u.kind, u.adcode FROM units u WHERE u.name = $1
              UNION ALL
-             SELECT u.id, u.name, u.kind FROM units u JOIN unit_aliases a ON a.unit_id = u.id WHERE a.alias = $1",
+             SELECT u.id, u.name, u.kind, u.adcode FROM units u JOIN unit_aliases a ON a.unit_id = u.id WHERE a.alias = $1",
         )
         .bind(name)
         .fetch_optional(&self.pool)
@@ -121,11 +125,23 @@ impl Store for SqlStore {
                 .iter()
                 .map(|r| r.try_get::<String, _>(0))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
+        let members = sqlx::query(
+            "SELECT u.name FROM unit_group_members m JOIN units u ON u.id = m.member_id
+             WHERE m.group_id = $1 ORDER BY u.adcode, u.name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(Some(UnitRecord {
             id,
             name: row.try_get(1)?,
             kind: row.try_get(2)?,
             aliases,
+            adcode: row.try_get(3)?,
+            members,
         }))
     }
 

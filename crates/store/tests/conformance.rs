@@ -267,3 +267,57 @@ async fn an_unreachable_database_is_one_clear_line() {
     ));
     assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
 }
+
+fn registry() -> duban_domain::Registry {
+    let text = std::fs::read_to_string(fixtures().join("registry/haidong.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn the_registry_names_counties_and_expands_groups() {
+    let (src, plan) = reference();
+    for db in databases("registry").await {
+        let s = store(&db).await;
+        s.import_plan(&src, &plan).await.unwrap();
+        s.load_registry(&registry()).await.unwrap();
+        s.load_registry(&registry()).await.unwrap();
+        let counties = s.unit("各县区政府").await.unwrap().unwrap();
+        assert_eq!(counties.kind, "group");
+        assert_eq!(
+            counties.members,
+            [
+                "乐都区政府",
+                "平安区政府",
+                "民和县政府",
+                "互助县政府",
+                "化隆县政府",
+                "循化县政府"
+            ]
+        );
+        let minhe = s.unit("民和回族土族自治县人民政府").await.unwrap().unwrap();
+        assert_eq!(
+            (minhe.name.as_str(), minhe.adcode.as_deref()),
+            ("民和县政府", Some("630222"))
+        );
+        assert_eq!(minhe.kind, "county_government");
+        assert_eq!(
+            s.unit("各县（区）政府").await.unwrap().unwrap().name,
+            "各县区政府"
+        );
+        // The plan's units and the registry's are the same rows.
+        assert_eq!(s.plans().await.unwrap()[0].units, plan.units.len() as i64);
+        let mut bad = registry();
+        bad.groups[0].members.push("不存在的单位".to_owned());
+        let err = s.load_registry(&bad).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::InvalidRegistry(_))
+                && err.to_string().contains("不存在的单位")
+        );
+        assert!(
+            s.unit("不存在的单位").await.unwrap().is_none(),
+            "nothing stored"
+        );
+        drop(s);
+        db.cleanup().await;
+    }
+}
