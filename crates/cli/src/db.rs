@@ -230,7 +230,7 @@ pub fn plans(args: &DbArgs, lang: Lang) -> ExitCode {
 }
 
 /// Connects and applies pending migrations (every command that writes starts so).
-async fn open(args: &DbArgs) -> duban_store::Result<Arc<dyn Store>> {
+pub(crate) async fn open(args: &DbArgs) -> duban_store::Result<Arc<dyn Store>> {
     let store = duban_store::connect(&args.url()).await?;
     store.migrate().await?;
     Ok(store)
@@ -244,7 +244,7 @@ fn store_kind(store: &Arc<dyn Store>) -> &'static str {
 }
 
 /// Runs a database command on a runtime, printing its line or its error.
-fn run(
+pub(crate) fn run(
     lang: Lang,
     work: impl std::future::Future<Output = duban_store::Result<String>>,
 ) -> ExitCode {

@@ -4,6 +4,7 @@
 
 mod db;
 mod parse;
+mod serve;
 
 pub use parse::Lang;
 
@@ -29,6 +30,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the web pages and the API (an empty database gets the demo plan).
+    Serve(serve::ServeArgs),
     /// Parse a plan document (.txt or .docx) and print it; touches no database.
     Parse(parse::Args),
     /// Parse a plan document and store it (a changed document becomes a new version).
@@ -44,6 +47,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve(args) => serve::serve(&args, cli.lang),
         Command::Parse(args) => parse::run(&args, cli.lang),
         Command::Import(args) => db::import(&args, cli.lang),
         Command::Migrate(args) => db::migrate(&args, cli.lang),

@@ -1,0 +1,391 @@
+//! Server-rendered pages. Language: `?lang=en|zh` (remembered in a cookie), else the cookie,
+//! else Chinese.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use duban_domain::{Plan, Role};
+use minijinja::{Environment, Value, context};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::view::{self, NodeRow, ProjectRow, TargetRow, UnitRow};
+
+const COOKIE: &str = "duban_lang";
+
+/// The page language of a request, and whether it was chosen just now (to remember it).
+pub struct PageLang {
+    lang: Lang,
+    chosen: bool,
+    path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let chosen = query.split('&').find_map(|kv| kv.strip_prefix("lang="));
+        let cookie = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("duban_lang="));
+        Ok(Self {
+            lang: Lang::parse(chosen.or(cookie)),
+            chosen: chosen.is_some(),
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
+
+/// Loads the templates built into the binary.
+pub fn templates() -> Environment<'static> {
+    let mut env = Environment::new();
+    let files = [
+        ("base.html", include_str!("../templates/base.html")),
+        ("plans.html", include_str!("../templates/plans.html")),
+        ("overview.html", include_str!("../templates/overview.html")),
+        ("tree.html", include_str!("../templates/tree.html")),
+        ("node.html", include_str!("../templates/node.html")),
+        ("unit.html", include_str!("../templates/unit.html")),
+        ("targets.html", include_str!("../templates/targets.html")),
+        ("target.html", include_str!("../templates/target.html")),
+        ("projects.html", include_str!("../templates/projects.html")),
+        ("search.html", include_str!("../templates/search.html")),
+        ("error.html", include_str!("../templates/error.html")),
+    ];
+    for (name, source) in files {
+        if let Err(e) = env.add_template(name, source) {
+            eprintln!("duban: template {name}: {e}");
+        }
+    }
+    env
+}
+
+/// Renders a page, or the error page if rendering fails.
+fn render(
+    state: &AppState,
+    lang: &PageLang,
+    name: &str,
+    ctx: Value,
+    status: StatusCode,
+) -> Response {
+    let full = context! { t => i18n::words(lang.lang), lang => lang.lang.code(), path => lang.path.clone(), ..ctx };
+    let html = state
+        .templates
+        .get_template(name)
+        .and_then(|t| t.render(full));
+    let mut response = match html {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            eprintln!("duban: rendering {name}: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>500</h1>".to_owned()),
+            )
+                .into_response()
+        }
+    };
+    if lang.chosen {
+        let cookie = format!(
+            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            lang.lang.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn page(state: &AppState, lang: &PageLang, name: &str, ctx: Value) -> Response {
+    render(state, lang, name, ctx, StatusCode::OK)
+}
+
+/// The error page for a failure.
+fn error_page(state: &AppState, lang: &PageLang, e: &AppError) -> Response {
+    if let AppError::Store(err) = e {
+        eprintln!("duban: store error: {err}");
+    }
+    let key = match e {
+        AppError::NotFound => "not_found_text",
+        AppError::BadRequest(_) => "not_found_text",
+        AppError::Store(_) => "unavailable",
+    };
+    render(
+        state,
+        lang,
+        "error.html",
+        context! { status => e.status().as_u16(), message_key => key },
+        e.status(),
+    )
+}
+
+/// A serialisable value for a template.
+fn ser<T: serde::Serialize>(value: &T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+async fn load(state: &AppState, raw: &str) -> Result<(i64, Plan), AppError> {
+    let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+    let plan = state
+        .store
+        .plan(id, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((id, plan))
+}
+
+fn plan_ctx(id: i64, plan: &Plan) -> Value {
+    context! {
+        plan_id => id,
+        plan => context! { title => plan.title.clone(), doc_number => plan.doc_number.clone(), issuer => plan.issuer.clone(), issued_on => plan.issued_on.clone() },
+    }
+}
+
+/// `GET /healthz`: 200 when the store answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.health().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            eprintln!("duban: health: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable").into_response()
+        }
+    }
+}
+
+/// The stylesheet.
+pub async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+/// `GET /`: the only plan's overview, or the list of plans.
+pub async fn home(State(state): State<AppState>, lang: PageLang) -> Response {
+    let plans = match state.store.plans().await {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
+    };
+    if let [only] = plans.as_slice() {
+        let suffix = if lang.chosen {
+            format!("?lang={}", lang.lang.code())
+        } else {
+            String::new()
+        };
+        return Redirect::to(&format!("/plans/{}{suffix}", only.id)).into_response();
+    }
+    let rows: Vec<_> = plans
+        .iter()
+        .map(|p| context! { id => p.id, title => p.title.clone(), doc_number => p.doc_number.clone(), tasks => p.tasks, targets => p.targets })
+        .collect();
+    page(&state, &lang, "plans.html", context! { plans => rows })
+}
+
+/// `GET /plans/{plan}`: title, number, chapters, counts.
+pub async fn overview(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(raw): Path<String>,
+) -> Response {
+    let (id, plan) = match load(&state, &raw).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &lang, &e),
+    };
+    let counts = context! {
+        nodes => plan.nodes.len(), tasks => plan.assigned_nodes().count(), targets => plan.targets.len(),
+        units => plan.units.len(), projects => plan.projects.len(),
+    };
+    let ctx = context! {
+        chapters => ser(&view::chapters(&plan)), counts, diagnostics => ser(&plan.diagnostics),
+        ..plan_ctx(id, &plan)
+    };
+    page(&state, &lang, "overview.html", ctx)
+}
+
+/// `GET /plans/{plan}/tree`.
+pub async fn tree(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(raw): Path<String>,
+) -> Response {
+    match load(&state, &raw).await {
+        Ok((id, plan)) => page(
+            &state,
+            &lang,
+            "tree.html",
+            context! { rows => ser(&view::tree(&plan)), ..plan_ctx(id, &plan) },
+        ),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// `GET /plans/{plan}/nodes/{node}`: text, lead and co units, targets, projects, source line.
+pub async fn node(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path((raw, key)): Path<(String, String)>,
+) -> Response {
+    let (id, plan) = match load(&state, &raw).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &lang, &e),
+    };
+    let Some(node) = plan.nodes.iter().find(|n| n.id.0 == key) else {
+        return error_page(&state, &lang, &AppError::NotFound);
+    };
+    let units = |role: Role| node.units_with(role).map(str::to_owned).collect::<Vec<_>>();
+    let projects: Vec<ProjectRow> = view::node_projects(&plan, node)
+        .into_iter()
+        .map(ProjectRow::of)
+        .collect();
+    let children: Vec<NodeRow> = plan.children(Some(&node.id)).map(NodeRow::of).collect();
+    let ctx = context! {
+        node => ser(&NodeRow::of(node)),
+        paragraphs => node.text.lines().map(str::to_owned).collect::<Vec<_>>(),
+        line => node.line,
+        responsible_raw => node.responsible_raw.clone(),
+        deadline => node.deadline.clone(),
+        work_plan => node.work_plan.iter().map(|w| context! { label => w.label.clone(), lines => w.text.lines().map(str::to_owned).collect::<Vec<_>>() }).collect::<Vec<_>>(),
+        leads => units(Role::Lead), cos => units(Role::Co), implementers => units(Role::Implementer),
+        crumbs => ser(&view::breadcrumbs(&plan, node)),
+        targets => ser(&view::node_targets(&plan, node)),
+        projects => ser(&projects), children => ser(&children),
+        ..plan_ctx(id, &plan)
+    };
+    page(&state, &lang, "node.html", ctx)
+}
+
+/// `GET /plans/{plan}/units/{unit}`: tasks it leads and assists, its targets.
+pub async fn unit(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path((raw, name)): Path<(String, String)>,
+) -> Response {
+    let (id, plan) = match load(&state, &raw).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &lang, &e),
+    };
+    // The registry knows spellings the plan does not (乐都区人民政府 → 乐都区政府).
+    let registered = state.store.unit(&name).await.ok().flatten();
+    let canonical = registered
+        .as_ref()
+        .map_or(name.as_str(), |r| r.name.as_str());
+    let Some(unit) = plan.unit(canonical).or_else(|| plan.unit(&name)) else {
+        return error_page(&state, &lang, &AppError::NotFound);
+    };
+    let ctx = context! {
+        unit => ser(&UnitRow::of(&plan, unit)),
+        adcode => registered.as_ref().and_then(|r| r.adcode.clone()),
+        members => registered.map(|r| r.members).unwrap_or_default(),
+        leads => ser(&view::unit_tasks(&plan, &unit.name, true)),
+        assists => ser(&view::unit_tasks(&plan, &unit.name, false)),
+        targets => ser(&view::unit_targets(&plan, &unit.name)),
+        ..plan_ctx(id, &plan)
+    };
+    page(&state, &lang, "unit.html", ctx)
+}
+
+/// `GET /plans/{plan}/targets`.
+pub async fn targets(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(raw): Path<String>,
+) -> Response {
+    match load(&state, &raw).await {
+        Ok((id, plan)) => {
+            let rows: Vec<TargetRow> = plan.targets.iter().map(TargetRow::of).collect();
+            let units: Vec<UnitRow> = plan.units.iter().map(|u| UnitRow::of(&plan, u)).collect();
+            page(
+                &state,
+                &lang,
+                "targets.html",
+                context! { rows => ser(&rows), units => ser(&units), ..plan_ctx(id, &plan) },
+            )
+        }
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// `GET /plans/{plan}/targets/{target}`.
+pub async fn target(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path((raw, key)): Path<(String, String)>,
+) -> Response {
+    let (id, plan) = match load(&state, &raw).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &lang, &e),
+    };
+    let Some(t) = plan.targets.iter().find(|t| t.id.0 == key) else {
+        return error_page(&state, &lang, &AppError::NotFound);
+    };
+    let node = plan.node(&t.node).map(NodeRow::of);
+    let ctx = context! {
+        row => ser(&TargetRow::of(t)), target => ser(t), comparator => t.comparator.symbol(), node => ser(&node),
+        ..plan_ctx(id, &plan)
+    };
+    page(&state, &lang, "target.html", ctx)
+}
+
+/// `GET /plans/{plan}/projects`.
+pub async fn projects(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(raw): Path<String>,
+) -> Response {
+    match load(&state, &raw).await {
+        Ok((id, plan)) => {
+            let rows: Vec<ProjectRow> = plan.projects.iter().map(ProjectRow::of).collect();
+            page(
+                &state,
+                &lang,
+                "projects.html",
+                context! { rows => ser(&rows), ..plan_ctx(id, &plan) },
+            )
+        }
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// `GET /search?q=…&plan=…`: tasks, targets and projects holding every term.
+pub async fn search(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let query = q.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let only: Option<i64> = q.get("plan").and_then(|p| p.parse().ok());
+    let mut results = Vec::new();
+    if !query.is_empty() {
+        let plans = match state.store.plans().await {
+            Ok(p) => p,
+            Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
+        };
+        for summary in plans.iter().filter(|p| only.is_none_or(|id| id == p.id)) {
+            if let Ok(Some(plan)) = state.store.plan(summary.id, None).await {
+                let hits = view::search(&plan, &query);
+                results.push(context! { plan_id => summary.id, title => summary.title.clone(), hits => ser(&hits) });
+            }
+        }
+    }
+    page(
+        &state,
+        &lang,
+        "search.html",
+        context! { q => query, plan_id => only, results },
+    )
+}
+
+/// Anything else: a real 404 page (JSON under `/api`).
+pub async fn not_found(State(state): State<AppState>, lang: PageLang) -> Response {
+    error_page(&state, &lang, &AppError::NotFound)
+}
