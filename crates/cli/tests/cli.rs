@@ -266,23 +266,45 @@ fn serve_shows_the_demo_plan_and_stops_gracefully() {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
-    assert!(first.starts_with("督办已启动：请在浏览器中打开 http://127.0.0.1:"), "{first}");
-    let address = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    assert!(
+        first.starts_with("督办已启动：请在浏览器中打开 http://127.0.0.1:"),
+        "{first}"
+    );
+    let address = first
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let fetch = |path: &str| {
         let mut s = std::net::TcpStream::connect(&address).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut body = String::new();
         s.read_to_string(&mut body).unwrap();
         body
     };
     assert!(fetch("/healthz").ends_with("ok"));
     let page = fetch("/plans/1");
-    assert!(page.starts_with("HTTP/1.1 200") && page.contains("东政〔2024〕18号"), "{page}");
+    assert!(
+        page.starts_with("HTTP/1.1 200") && page.contains("东政〔2024〕18号"),
+        "{page}"
+    );
     // SIGTERM: the server finishes and says so.
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let status = child.wait().unwrap();
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
-    assert!(status.success() && rest.contains("督办已停止"), "{status:?} {rest}");
+    assert!(
+        status.success() && rest.contains("督办已停止"),
+        "{status:?} {rest}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
