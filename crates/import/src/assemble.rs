@@ -159,8 +159,9 @@ pub(crate) fn plan(text: &str) -> Plan {
     diagnostics.sort_by_key(|d| d.line.unwrap_or(0));
     plan.diagnostics = diagnostics;
     // Freeing a large document's working structures takes a while; it need not hold up the plan.
-    let scratch = (lines, paras, drafts, context, prose);
-    if scratch.2.len() > 20_000 {
+    drop((prose, lines));
+    let scratch = (paras, drafts, context);
+    if scratch.1.len() > 20_000 {
         std::thread::spawn(move || drop(scratch));
     }
     plan
@@ -260,13 +261,13 @@ fn read_node(
 
 /// Splits lines into parts that each start at a heading of the document's top-level style, in
 /// about as many parts as there is parallel work to share (one part for ordinary documents).
-fn split_at_top_headings(lines: &[Line]) -> Vec<&[Line]> {
+fn split_at_top_headings<'a, 'b>(lines: &'b [Line<'a>]) -> Vec<&'b [Line<'a>]> {
     const PART_BYTES: usize = 2 * 1024 * 1024;
     let total: usize = lines.iter().map(|l| l.text.len()).sum();
     if total < 2 * PART_BYTES {
         return vec![lines];
     }
-    let style_of = |l: &Line| {
+    let style_of = |l: &Line<'_>| {
         let chars: Vec<char> = l.text.chars().take(12).collect();
         let folded: Vec<char> = chars.iter().map(|c| crate::chars::fold(*c)).collect();
         crate::heading::marker(&folded, &chars).map(|m| m.style)

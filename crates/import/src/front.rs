@@ -46,7 +46,7 @@ const END_MARKERS: &[&str] = &[
 ];
 
 /// Reads the front matter and finds the body.
-pub(crate) fn read(lines: &[Line]) -> Front {
+pub(crate) fn read(lines: &[Line<'_>]) -> Front {
     let start = body_start(lines);
     let end = lines
         .iter()
@@ -99,8 +99,8 @@ pub(crate) fn read(lines: &[Line]) -> Front {
 }
 
 /// The first top-level heading, else the first heading of any style, else the start.
-fn body_start(lines: &[Line]) -> usize {
-    let style_at = |l: &Line| {
+fn body_start(lines: &[Line<'_>]) -> usize {
+    let style_at = |l: &Line<'_>| {
         let chars: Vec<char> = l.text.chars().take(16).collect();
         let folded: Vec<char> = chars.iter().map(|c| crate::chars::fold(*c)).collect();
         heading::marker(&folded, &chars).map(|m| m.style)
@@ -222,7 +222,7 @@ fn date_prefix(t: &str) -> Option<(String, &str)> {
 
 /// The first signer above the date: `黄浦区发展和改革委员会黄浦区建设和管理委员会` →
 /// `黄浦区发展和改革委员会`.
-fn signature(before_date: &[Line]) -> Option<String> {
+fn signature(before_date: &[Line<'_>]) -> Option<String> {
     const ORG_ENDS: &[&str] = &["人民政府", "委员会", "办公厅", "办公室", "政府", "局", "委"];
     let is_org = |t: &str| {
         !t.contains(['，', '。', '：', '；', '、']) && ORG_ENDS.iter().any(|e| t.ends_with(e))
@@ -269,11 +269,11 @@ mod tests {
 
     #[test]
     fn first_signer() {
-        let lines = |v: &[&str]| -> Vec<Line> {
+        let lines = |v: &[&'static str]| -> Vec<Line<'static>> {
             v.iter()
                 .enumerate()
                 .map(|(i, t)| Line {
-                    text: (*t).to_owned(),
+                    text: (*t).into(),
                     no: i as u32 + 1,
                 })
                 .collect()

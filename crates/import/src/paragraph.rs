@@ -135,7 +135,7 @@ impl Para {
 }
 
 /// Joins source lines into paragraphs.
-pub(crate) fn assemble(lines: &[Line]) -> Vec<Para> {
+pub(crate) fn assemble(lines: &[Line<'_>]) -> Vec<Para> {
     let mut out: Vec<Para> = Vec::new();
     let mut current: Option<Para> = None;
     for line in lines {

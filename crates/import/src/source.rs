@@ -1,10 +1,12 @@
 //! Source lines: the document's non-empty lines, trimmed, with their 1-based numbers.
 
-/// One non-empty line of the source.
+use std::borrow::Cow;
+
+/// One non-empty line of the source, borrowed from it unless markers had to be removed.
 #[derive(Debug, Clone)]
-pub(crate) struct Line {
+pub(crate) struct Line<'a> {
     /// The line's text, trimmed, without Markdown bold markers or heading hashes.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// 1-based line number in the source.
     pub no: u32,
 }
@@ -12,7 +14,7 @@ pub(crate) struct Line {
 /// Splits the text into non-empty lines. Bold markers (`**`) and Markdown heading hashes that
 /// text extraction leaves behind are formatting, not content, and are dropped. A large text is
 /// cut at line ends into pieces read in parallel.
-pub(crate) fn lines(text: &str) -> Vec<Line> {
+pub(crate) fn lines(text: &str) -> Vec<Line<'_>> {
     const PIECE: usize = 4 * 1024 * 1024;
     if text.len() < 2 * PIECE {
         return lines_from(text, 0);
@@ -36,7 +38,7 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
 }
 
 /// The non-empty lines of `text`, whose first line is the document's line `first + 1`.
-fn lines_from(text: &str, first: usize) -> Vec<Line> {
+fn lines_from(text: &str, first: usize) -> Vec<Line<'_>> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let i = i + first;
@@ -47,17 +49,16 @@ fn lines_from(text: &str, first: usize) -> Vec<Line> {
                 t = rest.trim_start();
             }
         }
-        let t = if t.contains("**") {
-            t.replace("**", "")
+        let t: Cow<'_, str> = if t.contains("**") {
+            Cow::Owned(t.replace("**", "").trim().to_owned())
         } else {
-            t.to_owned()
+            Cow::Borrowed(t)
         };
-        let t = t.trim();
         if t.is_empty() {
             continue;
         }
         out.push(Line {
-            text: t.to_owned(),
+            text: t,
             no: u32::try_from(i + 1).unwrap_or(u32::MAX),
         });
     }
@@ -75,7 +76,7 @@ mod tests {
         assert_eq!(all.len(), 2_000_000);
         assert_eq!(all[1].text, "正文。");
         let last = all.last().unwrap();
-        assert_eq!((last.no, last.text.as_str()), (3_000_000, "正文。"));
+        assert_eq!((last.no, last.text.as_ref()), (3_000_000, "正文。"));
         assert_eq!(all[2].no, 4);
     }
 }

@@ -41,17 +41,17 @@ enum Column {
 
 /// A table found in the body.
 #[derive(Debug)]
-pub(crate) struct Table {
+pub(crate) struct Table<'a> {
     title: String,
     line: u32,
     columns: Vec<Column>,
     /// Cells after the header, in order.
-    cells: Vec<Line>,
+    cells: Vec<Line<'a>>,
 }
 
 /// Splits table regions off the body lines: a title line or a `序号` header starts a table,
 /// which runs to the end of the body or the next table.
-pub(crate) fn split(lines: &[Line]) -> (Vec<Line>, Vec<Table>) {
+pub(crate) fn split<'a>(lines: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Table<'a>>) {
     let mut prose = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut i = 0;
@@ -72,7 +72,7 @@ pub(crate) fn split(lines: &[Line]) -> (Vec<Line>, Vec<Table>) {
 
 /// A table starting at line `i`: returns it (without cells) and the lines its title and header
 /// took.
-fn table_at(lines: &[Line], i: usize) -> Option<(Table, usize)> {
+fn table_at<'a>(lines: &[Line<'a>], i: usize) -> Option<(Table<'a>, usize)> {
     let first = lines.get(i)?;
     if first.text.len() > 160 {
         return None;
@@ -182,7 +182,7 @@ fn list_number(text: &str) -> Option<u32> {
 /// body puts the rows under that chapter (under its best-matching section, when one matches);
 /// otherwise the table becomes a chapter of its own.
 pub(crate) fn attach(
-    tables: Vec<Table>,
+    tables: Vec<Table<'_>>,
     drafts: &mut Vec<Draft>,
     paras: &mut Vec<Para>,
     order_base: usize,
@@ -221,7 +221,7 @@ pub(crate) fn attach(
                 ));
                 continue;
             }
-            let mut row: Vec<&Line> = Vec::new();
+            let mut row: Vec<&Line<'_>> = Vec::new();
             while let Some(next) = cells.peek() {
                 if is_serial(&next.text) || is_chapter_row(&next.text) {
                     break;
@@ -306,8 +306,8 @@ fn find_or_make_chapter(
 #[allow(clippy::too_many_arguments)]
 fn read_row(
     table: &Table,
-    serial: &Line,
-    cells: &[&Line],
+    serial: &Line<'_>,
+    cells: &[&Line<'_>],
     chapter: usize,
     prev_content: &mut Option<(String, Option<usize>)>,
     drafts: &[Draft],
@@ -315,11 +315,11 @@ fn read_row(
     order: &mut usize,
 ) -> Draft {
     let mut content: Option<String> = None;
-    let mut content_line: Option<Line> = None;
+    let mut content_line: Option<Line<'_>> = None;
     let mut units: Vec<(String, Role)> = Vec::new();
     let mut raw: Vec<String> = Vec::new();
     let mut deadline = None;
-    let mut work: Vec<(Option<i32>, String, Vec<&Line>)> = Vec::new();
+    let mut work: Vec<(Option<i32>, String, Vec<&Line<'_>>)> = Vec::new();
     let mut k = 0usize;
     let columns = table.columns.get(1..).unwrap_or_default();
     for (ci, col) in columns.iter().enumerate() {
@@ -346,7 +346,7 @@ fn read_row(
                     k += 1;
                     let t = squeeze(&fold_str(&cell.text));
                     if !is_none_mark(&t) {
-                        raw.push(cell.text.clone());
+                        raw.push(cell.text.to_string());
                         for u in split_units(&t) {
                             let has_lead = units.iter().any(|(_, r)| *r == Role::Lead);
                             let role = match col {
@@ -422,7 +422,7 @@ fn read_row(
         if lines.is_empty() {
             continue;
         }
-        let text: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+        let text: Vec<&str> = lines.iter().map(|l| l.text.as_ref()).collect();
         draft.work_plan.push(WorkPoint {
             year,
             label,
@@ -436,7 +436,7 @@ fn read_row(
 }
 
 /// Makes a cell a paragraph of the row's node, read with the column's year.
-fn push_cell(draft: &mut Draft, paras: &mut Vec<Para>, cell: &Line, year: Option<i32>) {
+fn push_cell(draft: &mut Draft, paras: &mut Vec<Para>, cell: &Line<'_>, year: Option<i32>) {
     let para = Para::new(&cell.text, cell.no);
     let end = para.len();
     paras.push(para);
@@ -450,7 +450,7 @@ fn push_cell(draft: &mut Draft, paras: &mut Vec<Para>, cell: &Line, year: Option
 }
 
 /// A cell and the numbered-list cells that continue it (`1.…`, `2.…`, `3.…`).
-fn take_cell<'a>(cells: &[&'a Line], k: &mut usize) -> Vec<&'a Line> {
+fn take_cell<'a, 'b>(cells: &[&'b Line<'a>], k: &mut usize) -> Vec<&'b Line<'a>> {
     let mut out = Vec::new();
     let Some(first) = cells.get(*k) else {
         return out;
@@ -469,7 +469,7 @@ fn take_cell<'a>(cells: &[&'a Line], k: &mut usize) -> Vec<&'a Line> {
     out
 }
 
-fn clip_first(work: &[(Option<i32>, String, Vec<&Line>)]) -> String {
+fn clip_first(work: &[(Option<i32>, String, Vec<&Line<'_>>)]) -> String {
     work.iter()
         .find_map(|(_, _, l)| l.first())
         .map(|l| clip(&l.text))

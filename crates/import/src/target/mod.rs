@@ -196,8 +196,7 @@ pub(super) fn period_phrase(f: &[char], i: usize) -> Option<(i32, usize)> {
     Some((1955 + 5 * (10 + n), end + word.chars().count()))
 }
 
-/// Comparator words (their first characters are listed in [`unreadable`]) after which a number
-/// written in characters (`达到百分之八十五`,
+/// Comparator words after which a number written in characters (`达到百分之八十五`,
 /// `提高两个百分点`) is a goal duban cannot read.
 const UNREADABLE_AFTER: &[&str] = &[
     "达到",
@@ -224,41 +223,47 @@ pub(crate) fn unreadable(para: &Para, start: usize, end: usize) -> Vec<(u32, Str
     let f = &para.folded;
     let end = end.min(f.len());
     let mut out = Vec::new();
-    for i in start..end {
-        // The words' first characters, checked first: most characters start none of them.
-        if !f.get(i).is_some_and(|c| {
-            matches!(
-                c,
-                '达' | '不' | '超' | '低' | '控' | '下' | '提' | '保' | '稳' | '增' | '新'
-            )
-        }) {
-            continue;
-        }
-        let Some(word) = UNREADABLE_AFTER.iter().find(|w| starts_at(f, i, w)) else {
+    let mut i = start;
+    // Numerals are rarer than the words before them: find a numeral, then look back for a word.
+    while let Some(at) = f
+        .get(i..end)
+        .and_then(|rest| rest.iter().position(|c| crate::chars::is_cn_digit(*c)))
+        .map(|k| k + i)
+    {
+        i = at + 1;
+        let percent = starts_at(f, at, "百分之");
+        let word_end = at;
+        let word_end = if word_end > 0 && f.get(word_end - 1) == Some(&'约') {
+            word_end - 1
+        } else {
+            word_end
+        };
+        let Some(word) = UNREADABLE_AFTER
+            .iter()
+            .find(|w| measure::ends_at(f, word_end, w))
+        else {
             continue;
         };
-        let mut at = i + word.chars().count();
-        if f.get(at) == Some(&'约') {
-            at += 1;
-        }
-        let percent = starts_at(f, at, "百分之");
-        let digits = (at..end)
+        let first_digit = if percent { at + 3 } else { at };
+        let digits = (first_digit..end)
             .take_while(|k| {
                 f.get(*k).is_some_and(|c| {
                     crate::chars::is_cn_digit(*c) || matches!(c, '千' | '万' | '半')
                 })
             })
             .count();
-        let readable_unit = digits > 0 && {
-            let (u0, u1) = measure::unit(f, at + digits);
-            u1 > u0 || f.get(at + digits) == Some(&'成')
+        let readable_unit = {
+            let (u0, u1) = measure::unit(f, first_digit + digits);
+            digits > 0 && (u1 > u0 || f.get(first_digit + digits) == Some(&'成'))
         };
-        if percent || readable_unit {
+        if (percent && digits > 0) || readable_unit {
+            let from = word_end - word.chars().count();
             let stop = (at..end)
                 .find(|k| f.get(*k).is_some_and(|c| crate::chars::is_clause_break(*c)))
                 .unwrap_or(end)
-                .min(at + 12);
-            out.push((para.line_at(i), para.slice(i, stop)));
+                .min(at + 10);
+            out.push((para.line_at(from), para.slice(from, stop)));
+            i = stop.max(i);
         }
     }
     out
