@@ -4,7 +4,9 @@ use duban_domain::{Plan, Registry};
 use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 
-use crate::{Backend, Imported, PlanSummary, Result, Source, Store, StoreError, UnitRecord};
+use crate::{
+    Backend, Imported, PlanSummary, Result, SearchHit, Source, Store, StoreError, UnitRecord,
+};
 
 /// A store on an SQL database.
 pub(crate) struct SqlStore {
@@ -100,6 +102,21 @@ impl Store for SqlStore {
         serde_json::from_str(&json)
             .map(Some)
             .map_err(|e| StoreError::Corrupt(format!("计划 {plan_id}：{e}")))
+    }
+
+    async fn current_version(&self, plan_id: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT current_version FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        })
+    }
+
+    async fn search(&self, query: &str, plan: Option<i64>, limit: i64) -> Result<Vec<SearchHit>> {
+        crate::search::search(&self.pool, query, plan, limit).await
     }
 
     async fn load_registry(&self, registry: &Registry) -> Result<()> {

@@ -2,6 +2,7 @@
 //! `{"error": {"code", "message"}}` with a stable code.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
@@ -90,12 +91,8 @@ fn plan_id(raw: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::BadRequest(format!("计划编号应为整数，实为“{raw}”")))
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<Plan, AppError> {
-    state
-        .store
-        .plan(plan_id(raw)?, None)
-        .await?
-        .ok_or(AppError::NotFound)
+async fn load(state: &AppState, raw: &str) -> Result<Arc<Plan>, AppError> {
+    state.plan(plan_id(raw)?).await?.ok_or(AppError::NotFound)
 }
 
 async fn plans(
@@ -138,7 +135,7 @@ async fn nodes(
 ) -> ApiResult {
     let paging = Paging::from(&q)?;
     let p = load(&state, &id).await?;
-    Ok(Json(paging.apply(p.nodes)))
+    Ok(Json(paging.apply(p.nodes.iter().collect())))
 }
 
 async fn tasks(
@@ -148,7 +145,7 @@ async fn tasks(
 ) -> ApiResult {
     let paging = Paging::from(&q)?;
     let p = load(&state, &id).await?;
-    let tasks: Vec<Node> = p.assigned_nodes().cloned().collect();
+    let tasks: Vec<&Node> = p.assigned_nodes().collect();
     Ok(Json(paging.apply(tasks)))
 }
 
@@ -214,7 +211,7 @@ async fn targets(
 ) -> ApiResult {
     let paging = Paging::from(&q)?;
     let p = load(&state, &id).await?;
-    Ok(Json(paging.apply(p.targets)))
+    Ok(Json(paging.apply(p.targets.iter().collect())))
 }
 
 async fn target(
@@ -237,7 +234,7 @@ async fn projects(
 ) -> ApiResult {
     let paging = Paging::from(&q)?;
     let p = load(&state, &id).await?;
-    Ok(Json(paging.apply(p.projects)))
+    Ok(Json(paging.apply(p.projects.iter().collect())))
 }
 
 async fn search(
@@ -252,18 +249,8 @@ async fn search(
         Some(raw) => Some(plan_id(raw)?),
         None => None,
     };
-    let mut results = Vec::new();
-    for summary in state.store.plans().await? {
-        if only.is_some_and(|id| id != summary.id) {
-            continue;
-        }
-        let Some(p) = state.store.plan(summary.id, None).await? else {
-            continue;
-        };
-        let hits = view::search(&p, query);
-        results.push(json!({ "plan": summary.id, "title": summary.title, "hits": hits }));
-    }
-    Ok(Json(json!({ "q": query, "results": results })))
+    let groups = crate::search::search_groups(&state, query, only).await?;
+    Ok(Json(json!({ "q": query, "results": groups })))
 }
 
 async fn openapi() -> Json<Value> {

@@ -6,10 +6,12 @@
 //! answers as a page or as JSON by route family.
 
 mod api;
+mod cache;
 mod error;
 mod i18n;
 mod openapi;
 mod pages;
+mod search;
 mod view;
 
 use std::sync::Arc;
@@ -25,6 +27,7 @@ pub use i18n::Lang;
 pub struct AppState {
     store: Arc<dyn Store>,
     templates: Arc<minijinja::Environment<'static>>,
+    plans: Arc<cache::PlanCache>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
         Self {
             store,
             templates: Arc::new(pages::templates()),
+            plans: Arc::default(),
         }
     }
 }
@@ -54,6 +58,13 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
         .with_state(state)
+}
+
+impl AppState {
+    /// The current version of a plan (from the cache when it is there).
+    async fn plan(&self, plan_id: i64) -> duban_store::Result<Option<Arc<duban_domain::Plan>>> {
+        self.plans.get(self.store.as_ref(), plan_id).await
+    }
 }
 
 /// The API paths the router serves (for the OpenAPI check).

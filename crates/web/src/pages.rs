@@ -2,6 +2,7 @@
 //! else Chinese.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -133,13 +134,9 @@ fn ser<T: serde::Serialize>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<(i64, Plan), AppError> {
+async fn load(state: &AppState, raw: &str) -> Result<(i64, Arc<Plan>), AppError> {
     let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
-    let plan = state
-        .store
-        .plan(id, None)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let plan = state.plan(id).await?.ok_or(AppError::NotFound)?;
     Ok((id, plan))
 }
 
@@ -366,22 +363,16 @@ pub async fn search(
     let only: Option<i64> = q.get("plan").and_then(|p| p.parse().ok());
     let mut results = Vec::new();
     if !query.is_empty() {
-        let plans = match state.store.plans().await {
-            Ok(p) => p,
-            Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
-        };
-        for summary in plans.iter().filter(|p| only.is_none_or(|id| id == p.id)) {
-            if let Ok(Some(plan)) = state.store.plan(summary.id, None).await {
-                let hits = view::search(&plan, &query);
-                results.push(context! { plan_id => summary.id, title => summary.title.clone(), hits => ser(&hits) });
-            }
+        match crate::search::search_groups(&state, &query, only).await {
+            Ok(groups) => results = groups,
+            Err(e) => return error_page(&state, &lang, &e),
         }
     }
     page(
         &state,
         &lang,
         "search.html",
-        context! { q => query, plan_id => only, results },
+        context! { q => query, plan_id => only, results => ser(&results) },
     )
 }
 

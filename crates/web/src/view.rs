@@ -175,17 +175,6 @@ pub fn unit_targets(plan: &Plan, unit: &str) -> Vec<TargetRow> {
         .collect()
 }
 
-/// What a search found in one plan.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Hits {
-    /// Nodes whose title or text holds every term.
-    pub nodes: Vec<NodeRow>,
-    /// Targets whose indicator or text holds every term.
-    pub targets: Vec<TargetRow>,
-    /// Projects whose name holds every term.
-    pub projects: Vec<ProjectRow>,
-}
-
 /// A project as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectRow {
@@ -206,61 +195,6 @@ impl ProjectRow {
             line: p.line,
         }
     }
-}
-
-/// Most hits of each kind a search returns.
-pub const MAX_HITS: usize = 100;
-
-/// Finds the terms (separated by spaces) in a plan. Chinese needs no segmentation here: a term
-/// matches wherever its characters stand together (`高速公路`, `污水`).
-pub fn search(plan: &Plan, query: &str) -> Hits {
-    let terms: Vec<String> = query
-        .split_whitespace()
-        .map(fold)
-        .filter(|t| !t.is_empty())
-        .collect();
-    if terms.is_empty() {
-        return Hits::default();
-    }
-    let all = |texts: &[&str]| {
-        let hay: String = texts.iter().map(|t| fold(t)).collect::<Vec<_>>().join("\n");
-        terms.iter().all(|t| hay.contains(t.as_str()))
-    };
-    Hits {
-        nodes: plan
-            .nodes
-            .iter()
-            .filter(|n| all(&[&n.title, &n.text]))
-            .take(MAX_HITS)
-            .map(NodeRow::of)
-            .collect(),
-        targets: plan
-            .targets
-            .iter()
-            .filter(|t| all(&[&t.indicator, &t.text]))
-            .take(MAX_HITS)
-            .map(TargetRow::of)
-            .collect(),
-        projects: plan
-            .projects
-            .iter()
-            .filter(|p| all(&[&p.name]))
-            .take(MAX_HITS)
-            .map(ProjectRow::of)
-            .collect(),
-    }
-}
-
-/// Width-folded, lower-case text for matching (`（Ｂ型）` finds `(b型)`).
-fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The name serde gives an enum value (`chapter`, `county_government`, …).

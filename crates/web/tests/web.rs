@@ -172,12 +172,14 @@ async fn chinese_search_finds_what_it_should() {
     let api = get(&app, &format!("/api/v1/search?q={}", enc("水库")), None).await;
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert!(
-        v["results"][0]["hits"]["projects"]
+        v["results"][0]["projects"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p["name"] == "乐都杨家水库")
+            .any(|p| p["title"] == "乐都杨家水库")
     );
+    let nothing = get(&app, &format!("/search?q={}", enc("量子计算机")), None).await;
+    assert!(nothing.body.contains("没有找到"));
 }
 
 #[tokio::test]
