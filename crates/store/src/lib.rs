@@ -17,7 +17,6 @@ mod backend;
 mod error;
 mod import;
 mod registry;
-mod search;
 mod sql;
 
 use std::sync::Arc;
@@ -90,34 +89,6 @@ pub struct PlanSummary {
     pub projects: i64,
 }
 
-/// What a search found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HitKind {
-    /// A node (task, heading, paragraph).
-    Node,
-    /// A target.
-    Target,
-    /// A project.
-    Project,
-}
-
-/// One search result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchHit {
-    /// The plan's id.
-    pub plan_id: i64,
-    /// What was found.
-    pub kind: HitKind,
-    /// The node's dotted id (for a target or project: the node that states it).
-    pub node_key: String,
-    /// The target's key (`t12`), for targets.
-    pub target_key: Option<String>,
-    /// Node title, target indicator or project name.
-    pub title: String,
-    /// The node's numbering, for nodes.
-    pub number: Option<String>,
-}
-
 /// A unit of the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitRecord {
@@ -162,10 +133,8 @@ pub trait Store: Send + Sync {
     /// The current version of a plan, if the plan exists (cheap: for caches).
     async fn current_version(&self, plan_id: i64) -> Result<Option<i64>>;
 
-    /// Nodes, targets and projects of the plans' current versions whose text holds every term
-    /// of the query (terms separated by spaces; matched as written, so Chinese needs no
-    /// segmentation), at most `limit` of each kind, in document order.
-    async fn search(&self, query: &str, plan: Option<i64>, limit: i64) -> Result<Vec<SearchHit>>;
+    /// Every plan's id, current version and title, in order of first import (cheap: for caches).
+    async fn current_versions(&self) -> Result<Vec<(i64, i64, String)>>;
 
     /// Loads a city's unit registry: units with codes and spellings, groups with members.
     /// Loading it again changes nothing; units already known are completed, not duplicated.

@@ -4,9 +4,7 @@ use duban_domain::{Plan, Registry};
 use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 
-use crate::{
-    Backend, Imported, PlanSummary, Result, SearchHit, Source, Store, StoreError, UnitRecord,
-};
+use crate::{Backend, Imported, PlanSummary, Result, Source, Store, StoreError, UnitRecord};
 
 /// A store on an SQL database.
 pub(crate) struct SqlStore {
@@ -115,8 +113,13 @@ impl Store for SqlStore {
         })
     }
 
-    async fn search(&self, query: &str, plan: Option<i64>, limit: i64) -> Result<Vec<SearchHit>> {
-        crate::search::search(&self.pool, query, plan, limit).await
+    async fn current_versions(&self) -> Result<Vec<(i64, i64, String)>> {
+        let rows = sqlx::query("SELECT id, current_version, title FROM plans ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
     }
 
     async fn load_registry(&self, registry: &Registry) -> Result<()> {

@@ -24,6 +24,16 @@ impl PlanCache {
         let Some(version) = store.current_version(plan_id).await? else {
             return Ok(None);
         };
+        self.get_version(store, plan_id, version).await
+    }
+
+    /// A plan at a version known to be current.
+    pub async fn get_version(
+        &self,
+        store: &dyn Store,
+        plan_id: i64,
+        version: i64,
+    ) -> Result<Option<Arc<Plan>>> {
         if let Some(plan) = self.lookup(plan_id, version) {
             return Ok(Some(plan));
         }

@@ -1,13 +1,17 @@
-//! Search results grouped by plan, as the search page and `/api/v1/search` show them.
+//! Search over the plans' current versions, as the search page and `/api/v1/search` show it:
+//! every term (separated by spaces) must occur, matched as written — Chinese needs no
+//! segmentation for substring matches (`高速公路`, `污水`) — in a node's title or text, a
+//! target's indicator or source text, or a project's name. Plans come from the cache, so a
+//! search costs one query and a scan in memory.
 
-use duban_store::{HitKind, SearchHit};
+use duban_domain::Plan;
 use serde::Serialize;
 
 use crate::AppState;
 use crate::error::AppError;
 
-/// Most hits of each kind a search returns.
-pub const MAX_HITS: i64 = 100;
+/// Most hits of each kind in all (the first plans' first hits, in order).
+pub const MAX_HITS: usize = 100;
 
 /// One plan's hits.
 #[derive(Debug, Clone, Serialize)]
@@ -37,52 +41,123 @@ pub struct Hit {
     pub title: String,
 }
 
-/// Searches the store and groups the hits by plan (plans with no hit are left out, except the
-/// one plan asked for).
+/// Searches every plan (or the one asked for); plans without hits are left out unless asked for.
 pub async fn search_groups(
     state: &AppState,
     query: &str,
-    plan: Option<i64>,
+    only: Option<i64>,
 ) -> Result<Vec<SearchGroup>, AppError> {
-    let hits = state.store.search(query, plan, MAX_HITS).await?;
-    let plans = state.store.plans().await?;
-    let mut groups: Vec<SearchGroup> = plans
-        .into_iter()
-        .filter(|p| plan.is_none_or(|id| id == p.id))
-        .map(|p| SearchGroup {
-            plan_id: p.id,
-            title: p.title,
-            nodes: Vec::new(),
-            targets: Vec::new(),
-            projects: Vec::new(),
-        })
+    let terms: Vec<String> = query
+        .split_whitespace()
+        .map(fold)
+        .filter(|t| !t.is_empty())
         .collect();
-    for h in hits {
-        let Some(g) = groups.iter_mut().find(|g| g.plan_id == h.plan_id) else {
+    let mut groups = Vec::new();
+    let mut budget = [MAX_HITS; 3];
+    for (id, version, title) in state.store.current_versions().await? {
+        if only.is_some_and(|o| o != id) {
+            continue;
+        }
+        let Some(plan) = state
+            .plans
+            .get_version(state.store.as_ref(), id, version)
+            .await?
+        else {
             continue;
         };
-        let SearchHit {
-            kind,
-            node_key,
-            target_key,
-            title,
-            number,
-            ..
-        } = h;
-        let hit = Hit {
-            key: target_key.unwrap_or_else(|| node_key.clone()),
-            node: node_key,
-            number,
-            title,
-        };
-        match kind {
-            HitKind::Node => g.nodes.push(hit),
-            HitKind::Target => g.targets.push(hit),
-            HitKind::Project => g.projects.push(hit),
+        let group = search(&plan, &terms, id, title, &mut budget);
+        if only.is_some()
+            || !(group.nodes.is_empty() && group.targets.is_empty() && group.projects.is_empty())
+        {
+            groups.push(group);
         }
     }
-    groups.retain(|g| {
-        plan.is_some() || !(g.nodes.is_empty() && g.targets.is_empty() && g.projects.is_empty())
-    });
     Ok(groups)
+}
+
+/// The hits of one plan.
+fn search(
+    plan: &Plan,
+    terms: &[String],
+    plan_id: i64,
+    title: String,
+    budget: &mut [usize; 3],
+) -> SearchGroup {
+    // A term that is all non-ASCII is unaffected by folding (full-width forms fold to ASCII):
+    // it matches the text as it is, with no copy.
+    let plain = terms.iter().all(|t| t.chars().all(|c| !c.is_ascii()));
+    let matches = |texts: &[&str]| {
+        !terms.is_empty()
+            && terms.iter().all(|t| {
+                texts.iter().any(|x| {
+                    if plain {
+                        x.contains(t.as_str())
+                    } else {
+                        fold(x).contains(t.as_str())
+                    }
+                })
+            })
+    };
+    let [node_budget, target_budget, project_budget] = *budget;
+    let nodes = plan
+        .nodes
+        .iter()
+        .filter(|n| matches(&[&n.title, &n.text]))
+        .take(node_budget)
+        .map(|n| Hit {
+            key: n.id.0.clone(),
+            node: n.id.0.clone(),
+            number: n.number.clone(),
+            title: n.title.clone(),
+        })
+        .collect();
+    let targets = plan
+        .targets
+        .iter()
+        .filter(|t| matches(&[&t.indicator, &t.text]))
+        .take(target_budget)
+        .map(|t| Hit {
+            key: t.id.0.clone(),
+            node: t.node.0.clone(),
+            number: None,
+            title: t.indicator.clone(),
+        })
+        .collect();
+    let projects = plan
+        .projects
+        .iter()
+        .filter(|p| matches(&[&p.name]))
+        .take(project_budget)
+        .map(|p| Hit {
+            key: p.node.0.clone(),
+            node: p.node.0.clone(),
+            number: None,
+            title: p.name.clone(),
+        })
+        .collect();
+    let group = SearchGroup {
+        plan_id,
+        title,
+        nodes,
+        targets,
+        projects,
+    };
+    *budget = [
+        node_budget.saturating_sub(group.nodes.len()),
+        target_budget.saturating_sub(group.targets.len()),
+        project_budget.saturating_sub(group.projects.len()),
+    ];
+    group
+}
+
+/// Width-folded, lower-case text for matching (`（Ｂ型）` finds `(b型)`).
+fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
 }

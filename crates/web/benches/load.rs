@@ -1,0 +1,329 @@
+//! Load benchmark of the pages and the API: `cargo bench -p duban-web`.
+//!
+//! Builds a large dataset — 50 plans of 300 tasks each (10 chapters × 3 sections × 10 items, a
+//! lead and two co units from a pool of 45, one target and one project per task) — in SQLite,
+//! and in PostgreSQL when `DUBAN_BENCH_DATABASE_URL` (or `DUBAN_TEST_DATABASE_URL`) names a
+//! server database to create a scratch database from. Then serves it on 127.0.0.1 and runs 32
+//! concurrent clients (keep-alive HTTP/1.1 GETs) for a few seconds per route, printing requests
+//! per second and p50/p99 latency. Goal (issue "Store and serve"): p99 under 50 ms.
+
+#![allow(clippy::expect_used, clippy::indexing_slicing)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use duban_domain::{
+    Assignment, Comparator, Node, NodeId, NodeKind, Plan, Project, Role, Target, TargetId, Unit,
+    UnitKind,
+};
+use duban_store::{Source, Store};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const PLANS: usize = 50;
+const CLIENTS: usize = 32;
+const SECONDS_PER_ROUTE: u64 = 4;
+
+fn unit_name(i: usize) -> String {
+    const KINDS: [&str; 5] = [
+        "发展改革委",
+        "交通运输局",
+        "住房建设局",
+        "生态环境局",
+        "农业农村局",
+    ];
+    format!("市第{}{}", i / 5 + 1, KINDS[i % 5])
+}
+
+/// A plan of 300 tasks.
+fn plan(n: usize) -> Plan {
+    let mut p = Plan::new(format!("测试市第{n}号专项行动计划"));
+    p.doc_number = Some(format!("测政〔2026〕{n}号"));
+    p.issuer = Some("测试市人民政府".to_owned());
+    p.issued_on = Some("2026-01-15".to_owned());
+    p.units = (0..45)
+        .map(|i| Unit {
+            name: unit_name(i),
+            aliases: vec![],
+            kind: UnitKind::Department,
+        })
+        .collect();
+    let node =
+        |id: String, parent: Option<String>, kind, number: String, title: String, text: String| {
+            Node {
+                id: NodeId(id),
+                parent: parent.map(NodeId),
+                kind,
+                number: Some(number),
+                title,
+                text,
+                line: 1,
+                responsible: vec![],
+                responsible_raw: None,
+                deadline: None,
+                work_plan: vec![],
+            }
+        };
+    let mut task = 0usize;
+    for c in 1..=10 {
+        p.nodes.push(node(
+            c.to_string(),
+            None,
+            NodeKind::Chapter,
+            format!("第{c}章"),
+            format!("推进第{c}领域高质量发展"),
+            String::new(),
+        ));
+        for s in 1..=3 {
+            let sid = format!("{c}.{s}");
+            p.nodes.push(node(
+                sid.clone(),
+                Some(c.to_string()),
+                NodeKind::Section,
+                format!("（{s}）"),
+                format!("加强第{c}领域第{s}方面工作"),
+                String::new(),
+            ));
+            for i in 1..=10 {
+                task += 1;
+                let id = format!("{sid}.{i}");
+                let text = format!(
+                    "加快推进第{task}项重点任务，完善基础设施和公共服务，推动污水处理、高速公路、乡村振兴等工作协同开展，至2030年，指标{task}达到{}%。",
+                    50 + task % 50
+                );
+                let mut n = node(
+                    id.clone(),
+                    Some(sid.clone()),
+                    NodeKind::Item,
+                    format!("{i}."),
+                    format!("实施第{task}项重点任务"),
+                    text.clone(),
+                );
+                n.responsible = vec![
+                    Assignment {
+                        unit: unit_name(task % 45),
+                        role: Role::Lead,
+                    },
+                    Assignment {
+                        unit: unit_name((task + 7) % 45),
+                        role: Role::Co,
+                    },
+                    Assignment {
+                        unit: unit_name((task + 19) % 45),
+                        role: Role::Co,
+                    },
+                ];
+                n.responsible_raw = Some(format!("责任单位：{}", unit_name(task % 45)));
+                p.nodes.push(n);
+                p.targets.push(Target {
+                    id: TargetId(format!("t{task}")),
+                    node: NodeId(id.clone()),
+                    indicator: format!("指标{task}"),
+                    value: (50 + task % 50) as f64,
+                    value_high: None,
+                    unit: "%".to_owned(),
+                    comparator: Comparator::AtLeast,
+                    year: Some(2030),
+                    text: format!("指标{task}达到{}%", 50 + task % 50),
+                    line: 1,
+                });
+                p.projects.push(Project {
+                    name: format!("第{task}号至第{}号高速公路", task + 1),
+                    node: NodeId(id),
+                    line: 1,
+                });
+            }
+        }
+    }
+    p
+}
+
+struct Route {
+    label: &'static str,
+    path: String,
+}
+
+async fn fetch(stream: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, usize)> {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n");
+    stream.get_mut().write_all(request.as_bytes()).await?;
+    let mut status_line = String::new();
+    stream.read_line(&mut status_line).await?;
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        stream.read_line(&mut line).await?;
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).await?;
+    Ok((status, length))
+}
+
+async fn load(address: &str, route: &Route) -> (f64, Duration, Duration, usize) {
+    let deadline = Instant::now() + Duration::from_secs(SECONDS_PER_ROUTE);
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (address, path) = (address.to_owned(), route.path.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut stream = BufReader::new(TcpStream::connect(&address).await.expect("connect"));
+            let mut times = Vec::new();
+            let mut bad = 0usize;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match fetch(&mut stream, &path).await {
+                    Ok((200, _)) => times.push(t.elapsed()),
+                    _ => bad += 1,
+                }
+            }
+            (times, bad)
+        }));
+    }
+    let started = Instant::now();
+    let mut all = Vec::new();
+    let mut bad = 0;
+    for t in tasks {
+        let (times, b) = t.await.expect("client");
+        all.extend(times);
+        bad += b;
+    }
+    let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+    all.sort_unstable();
+    let pick = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    (all.len() as f64 / elapsed, pick(0.50), pick(0.99), bad)
+}
+
+async fn run(label: &str, store: Arc<dyn Store>) {
+    store.migrate().await.expect("migrate");
+    let started = Instant::now();
+    if store.plans().await.expect("plans").len() < PLANS {
+        for n in 1..=PLANS {
+            let p = plan(n);
+            let source = Source {
+                name: format!("plan-{n}.txt"),
+                sha256: format!("bench-{n}"),
+                format: "UTF-8".into(),
+            };
+            store.import_plan(&source, &p).await.expect("import");
+        }
+    }
+    println!(
+        "\n{label}: {PLANS} plans × 300 tasks ready in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    let app = duban_web::router(duban_web::AppState::new(store));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let unit = "%E5%B8%82%E7%AC%AC3%E4%BD%8F%E6%88%BF%E5%BB%BA%E8%AE%BE%E5%B1%80"; // 市第3住房建设局
+    let q = "%E6%B1%A1%E6%B0%B4"; // 污水
+    let routes = [
+        Route {
+            label: "page  overview",
+            path: "/plans/25".into(),
+        },
+        Route {
+            label: "page  task",
+            path: "/plans/25/nodes/5.2.7".into(),
+        },
+        Route {
+            label: "page  unit",
+            path: format!("/plans/25/units/{unit}"),
+        },
+        Route {
+            label: "page  search (one plan)",
+            path: format!("/search?q={q}&plan=25"),
+        },
+        Route {
+            label: "page  search (all plans)",
+            path: format!("/search?q={q}"),
+        },
+        Route {
+            label: "api   plan",
+            path: "/api/v1/plans/25".into(),
+        },
+        Route {
+            label: "api   node",
+            path: "/api/v1/plans/25/nodes/5.2.7".into(),
+        },
+        Route {
+            label: "api   unit",
+            path: format!("/api/v1/plans/25/units/{unit}"),
+        },
+        Route {
+            label: "api   search (all plans)",
+            path: format!("/api/v1/search?q={q}"),
+        },
+    ];
+    println!(
+        "{:<28} {:>10} {:>10} {:>10} {:>6}",
+        "route", "req/s", "p50 ms", "p99 ms", "errors"
+    );
+    for route in &routes {
+        let (rate, p50, p99, bad) = load(&address, route).await;
+        println!(
+            "{:<28} {:>10.0} {:>10.1} {:>10.1} {:>6}",
+            route.label,
+            rate,
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            bad
+        );
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let dir = std::env::temp_dir().join(format!("duban-load-{}", std::process::id()));
+        let sqlite = duban_store::connect(&format!("sqlite://{}/duban.sqlite", dir.display()))
+            .await
+            .expect("sqlite");
+        run("SQLite", sqlite).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        let admin = std::env::var("DUBAN_BENCH_DATABASE_URL")
+            .or_else(|_| std::env::var("DUBAN_TEST_DATABASE_URL"));
+        if let Ok(admin) = admin {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let name = format!("duban_load_{}", std::process::id());
+            let pool = sqlx::AnyPool::connect(&admin).await.expect("postgres");
+            pool.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create database");
+            let (base, _) = admin.rsplit_once('/').expect("database url");
+            let pg = duban_store::connect(&format!("{base}/{name}"))
+                .await
+                .expect("postgres store");
+            run("PostgreSQL", pg).await;
+            let _ = pool
+                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await;
+        } else {
+            println!(
+                "\nPostgreSQL: skipped (set DUBAN_BENCH_DATABASE_URL or DUBAN_TEST_DATABASE_URL)"
+            );
+        }
+    });
+}
