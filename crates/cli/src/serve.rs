@@ -49,6 +49,10 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> ExitCode {
             }
         }
         let app = duban_web::router(duban_web::AppState::new(store));
+        // Small responses go out at once (no Nagle delay behind a delayed ACK).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown())
             .await

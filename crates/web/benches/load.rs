@@ -178,7 +178,9 @@ async fn load(address: &str, route: &Route) -> (f64, Duration, Duration, usize) 
     for _ in 0..CLIENTS {
         let (address, path) = (address.to_owned(), route.path.clone());
         tasks.push(tokio::spawn(async move {
-            let mut stream = BufReader::new(TcpStream::connect(&address).await.expect("connect"));
+            let tcp = TcpStream::connect(&address).await.expect("connect");
+            tcp.set_nodelay(true).expect("nodelay");
+            let mut stream = BufReader::new(tcp);
             let mut times = Vec::new();
             let mut bad = 0usize;
             while Instant::now() < deadline {
@@ -232,6 +234,10 @@ async fn run(label: &str, store: Arc<dyn Store>) {
         .expect("bind");
     let address = listener.local_addr().expect("address").to_string();
     let app = duban_web::router(duban_web::AppState::new(store));
+    // As `duban serve` does.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tokio::spawn(async move { axum::serve(listener, app).await });
     let unit = "%E5%B8%82%E7%AC%AC3%E4%BD%8F%E6%88%BF%E5%BB%BA%E8%AE%BE%E5%B1%80"; // 市第3住房建设局
     let q = "%E6%B1%A1%E6%B0%B4"; // 污水
