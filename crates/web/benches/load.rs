@@ -279,6 +279,17 @@ async fn run(label: &str, store: Arc<dyn Store>) {
             path: format!("/api/v1/search?q={q}"),
         },
     ];
+    // `DUBAN_LOAD_ROUTES=search` keeps only the routes whose label holds the text.
+    let only = std::env::var("DUBAN_LOAD_ROUTES").unwrap_or_default();
+    let routes: Vec<Route> = routes
+        .into_iter()
+        .filter(|r| r.label.contains(only.as_str()))
+        .collect();
+    // Warm up: the first request of a plan fills the web layer's cache.
+    for route in &routes {
+        let mut stream = BufReader::new(TcpStream::connect(&address).await.expect("connect"));
+        let _ = fetch(&mut stream, &route.path).await;
+    }
     println!(
         "{:<28} {:>10} {:>10} {:>10} {:>6}",
         "route", "req/s", "p50 ms", "p99 ms", "errors"

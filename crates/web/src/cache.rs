@@ -16,6 +16,9 @@ const CAPACITY: usize = 128;
 #[derive(Default)]
 pub struct PlanCache {
     entries: Mutex<HashMap<i64, (i64, Arc<Plan>)>>,
+    /// One load at a time: requests that miss together wait for the first to fill the entry
+    /// instead of each reading the same plan.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl PlanCache {
@@ -34,6 +37,10 @@ impl PlanCache {
         plan_id: i64,
         version: i64,
     ) -> Result<Option<Arc<Plan>>> {
+        if let Some(plan) = self.lookup(plan_id, version) {
+            return Ok(Some(plan));
+        }
+        let _loading = self.loading.lock().await;
         if let Some(plan) = self.lookup(plan_id, version) {
             return Ok(Some(plan));
         }
