@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use duban_domain::{Node, Plan};
+use duban_domain::Node;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -91,7 +91,7 @@ fn plan_id(raw: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::BadRequest(format!("计划编号应为整数，实为“{raw}”")))
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<Arc<Plan>, AppError> {
+async fn load(state: &AppState, raw: &str) -> Result<Arc<crate::cache::Cached>, AppError> {
     state.plan(plan_id(raw)?).await?.ok_or(AppError::NotFound)
 }
 

@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
 
 impl AppState {
     /// The current version of a plan (from the cache when it is there).
-    async fn plan(&self, plan_id: i64) -> duban_store::Result<Option<Arc<duban_domain::Plan>>> {
+    async fn plan(&self, plan_id: i64) -> duban_store::Result<Option<Arc<cache::Cached>>> {
         self.plans.get(self.store.as_ref(), plan_id).await
     }
 }

@@ -134,7 +134,7 @@ fn ser<T: serde::Serialize>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<(i64, Arc<Plan>), AppError> {
+async fn load(state: &AppState, raw: &str) -> Result<(i64, Arc<crate::cache::Cached>), AppError> {
     let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
     let plan = state.plan(id).await?.ok_or(AppError::NotFound)?;
     Ok((id, plan))

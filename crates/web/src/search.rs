@@ -4,8 +4,9 @@
 //! target's indicator or source text, or a project's name. Plans come from the cache, so a
 //! search costs one query and a scan in memory.
 
-use duban_domain::Plan;
 use serde::Serialize;
+
+use crate::cache::{Cached, Signature};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -77,7 +78,7 @@ pub async fn search_groups(
 
 /// The hits of one plan.
 fn search(
-    plan: &Plan,
+    plan: &Cached,
     terms: &[String],
     plan_id: i64,
     title: String,
@@ -86,6 +87,9 @@ fn search(
     // A term that is all non-ASCII is unaffected by folding (full-width forms fold to ASCII):
     // it matches the text as it is, with no copy.
     let plain = terms.iter().all(|t| t.chars().all(|c| !c.is_ascii()));
+    // Terms as written are matched against texts as written: their signatures rule texts out.
+    let term_sig = Signature::of(&terms.iter().map(String::as_str).collect::<Vec<_>>());
+    let may = |sig: Option<&Signature>| !plain || sig.is_none_or(|s| s.may_contain(&term_sig));
     let matches = |texts: &[&str]| {
         !terms.is_empty()
             && terms.iter().all(|t| {
@@ -102,6 +106,9 @@ fn search(
     let nodes = plan
         .nodes
         .iter()
+        .enumerate()
+        .filter(|(i, _)| may(plan.node_sigs.get(*i)))
+        .map(|(_, n)| n)
         .filter(|n| matches(&[&n.title, &n.text]))
         .take(node_budget)
         .map(|n| Hit {
@@ -114,6 +121,9 @@ fn search(
     let targets = plan
         .targets
         .iter()
+        .enumerate()
+        .filter(|(i, _)| may(plan.target_sigs.get(*i)))
+        .map(|(_, t)| t)
         .filter(|t| matches(&[&t.indicator, &t.text]))
         .take(target_budget)
         .map(|t| Hit {
@@ -126,6 +136,9 @@ fn search(
     let projects = plan
         .projects
         .iter()
+        .enumerate()
+        .filter(|(i, _)| may(plan.project_sigs.get(*i)))
+        .map(|(_, p)| p)
         .filter(|p| matches(&[&p.name]))
         .take(project_budget)
         .map(|p| Hit {
