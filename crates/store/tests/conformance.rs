@@ -128,7 +128,10 @@ async fn migrations_apply_once_and_match_across_backends() {
     for db in databases("migrations").await {
         let s = store(&db).await;
         s.migrate().await.unwrap();
-        assert_eq!(s.applied_migrations().await.unwrap(), ["plans"]);
+        assert_eq!(
+            s.applied_migrations().await.unwrap(),
+            ["plans", "supervision"]
+        );
         s.health().await.unwrap();
         drop(s);
         db.cleanup().await;
@@ -336,6 +339,100 @@ async fn current_versions_are_cheap_to_ask() {
         assert_eq!(s.current_version(id).await.unwrap(), Some(1));
         assert_eq!(s.current_version(id + 1).await.unwrap(), None);
         drop(s);
+        db.cleanup().await;
+    }
+}
+
+/// The supervision tables (filled by the next issues) keep their promises on both backends: one
+/// report per round, task and unit; a submission stored once however often it is retried; one
+/// notification per kind, round, unit and channel; an audit hash never repeated.
+#[tokio::test]
+async fn supervision_tables_enforce_their_keys() {
+    use sqlx::Row;
+    let (src, plan) = reference();
+    for db in databases("supervision").await {
+        let s = store(&db).await;
+        let plan_id = s.import_plan(&src, &plan).await.unwrap().plan_id;
+        drop(s);
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        let one = |sql: &'static str| sqlx::query(sql);
+        let node: i64 =
+            one("SELECT id FROM nodes WHERE responsible_raw IS NOT NULL ORDER BY id LIMIT 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        let unit: i64 = one("SELECT id FROM units ORDER BY id LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        let round: i64 = one("INSERT INTO rounds (plan_id, title, cadence, period_start, period_end, due_on, opened_at)
+             VALUES ($1, '2026年11月调度', 'monthly', '2026-11-01', '2026-11-30', '2026-12-05', 0) RETURNING id")
+            .bind(plan_id).fetch_one(&pool).await.unwrap().try_get(0).unwrap();
+        let report = "INSERT INTO reports (round_id, node_id, unit_id, status, updated_at) VALUES ($1, $2, $3, 'draft', 0) RETURNING id";
+        let report_id: i64 = sqlx::query(report)
+            .bind(round)
+            .bind(node)
+            .bind(unit)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert!(
+            sqlx::query(report)
+                .bind(round)
+                .bind(node)
+                .bind(unit)
+                .fetch_one(&pool)
+                .await
+                .is_err(),
+            "one report per round, task, unit"
+        );
+        let version = "INSERT INTO report_versions (report_id, version, progress, problems, next_steps, coordination, submission_key, submitted_at)
+             VALUES ($1, $2, '进展', '', '', '', $3, 0)";
+        sqlx::query(version)
+            .bind(report_id)
+            .bind(1_i64)
+            .bind("key-1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            sqlx::query(version)
+                .bind(report_id)
+                .bind(2_i64)
+                .bind("key-1")
+                .execute(&pool)
+                .await
+                .is_err(),
+            "a retried submission is stored once"
+        );
+        let notify = "INSERT INTO notifications (kind, round_id, unit_id, channel, scheduled_for, dedupe_key) VALUES ('chase', $1, $2, 'email', 0, $3)";
+        sqlx::query(notify)
+            .bind(round)
+            .bind(unit)
+            .bind("chase:1:1:email")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            sqlx::query(notify)
+                .bind(round)
+                .bind(unit)
+                .bind("chase:1:1:email")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
+        let audit = "INSERT INTO audit_events (at, action, entity, entity_id, prev_hash, hash) VALUES (0, 'create', 'round', '1', '', $1)";
+        sqlx::query(audit).bind("h1").execute(&pool).await.unwrap();
+        assert!(sqlx::query(audit).bind("h1").execute(&pool).await.is_err());
+        pool.close().await;
         db.cleanup().await;
     }
 }

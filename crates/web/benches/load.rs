@@ -1,7 +1,8 @@
 //! Load benchmark of the pages and the API: `cargo bench -p duban-web`.
 //!
 //! Builds a large dataset — 50 plans of 300 tasks each (10 chapters × 3 sections × 10 items, a
-//! lead and two co units from a pool of 45, one target and one project per task) — in SQLite,
+//! lead and two co units from a pool of 45, one target and one project per task, ten years of
+//! monthly observations per target: 1.8 million rows) — in SQLite,
 //! and in PostgreSQL when `DUBAN_BENCH_DATABASE_URL` (or `DUBAN_TEST_DATABASE_URL`) names a
 //! server database to create a scratch database from. Then serves it on 127.0.0.1 and runs 32
 //! concurrent clients (keep-alive HTTP/1.1 GETs) for a few seconds per route, printing requests
@@ -211,7 +212,65 @@ async fn load(address: &str, route: &Route) -> (f64, Duration, Duration, usize) 
     (all.len() as f64 / elapsed, pick(0.50), pick(0.99), bad)
 }
 
-async fn run(label: &str, store: Arc<dyn Store>) {
+/// Ten years of monthly approved observations for every target (written straight into the
+/// `observations` table: the reporting workflow that fills it arrives with issue "Supervise").
+async fn observations(url: &str) -> usize {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .expect("observations pool");
+    let ids: Vec<i64> = sqlx::query("SELECT id FROM targets ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .expect("targets")
+        .iter()
+        .map(|r| sqlx::Row::try_get(r, 0).expect("id"))
+        .collect();
+    let months: Vec<String> = (2017..=2026)
+        .flat_map(|y| (1..=12).map(move |m| format!("{y}-{m:02}-01")))
+        .collect();
+    const ROWS: usize = 500;
+    let rows: Vec<(i64, &String, f64)> = ids
+        .iter()
+        .flat_map(|t| {
+            months
+                .iter()
+                .enumerate()
+                .map(move |(k, m)| (*t, m, 20.0 + k as f64 * 0.5))
+        })
+        .collect();
+    let mut tx = pool.begin().await.expect("begin");
+    for chunk in rows.chunks(ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, '月度调度', 'approved', 0)",
+                    3 * i + 1,
+                    3 * i + 2,
+                    3 * i + 3
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO observations (target_id, observed_on, value, source, status, recorded_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (t, m, v) in chunk {
+            q = q.bind(*t).bind((*m).clone()).bind(*v);
+        }
+        q.persistent(false)
+            .execute(&mut *tx)
+            .await
+            .expect("insert observations");
+    }
+    tx.commit().await.expect("commit");
+    pool.close().await;
+    rows.len()
+}
+
+async fn run(label: &str, url: &str) {
+    let store: Arc<dyn Store> = duban_store::connect(url).await.expect("store");
     store.migrate().await.expect("migrate");
     let started = Instant::now();
     if store.plans().await.expect("plans").len() < PLANS {
@@ -225,8 +284,9 @@ async fn run(label: &str, store: Arc<dyn Store>) {
             store.import_plan(&source, &p).await.expect("import");
         }
     }
+    let observed = observations(url).await;
     println!(
-        "\n{label}: {PLANS} plans × 300 tasks ready in {:.1} s",
+        "\n{label}: {PLANS} plans × 300 tasks, {observed} observations, ready in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -314,10 +374,11 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         let dir = std::env::temp_dir().join(format!("duban-load-{}", std::process::id()));
-        let sqlite = duban_store::connect(&format!("sqlite://{}/duban.sqlite", dir.display()))
-            .await
-            .expect("sqlite");
-        run("SQLite", sqlite).await;
+        run(
+            "SQLite",
+            &format!("sqlite://{}/duban.sqlite", dir.display()),
+        )
+        .await;
         let _ = std::fs::remove_dir_all(&dir);
         let admin = std::env::var("DUBAN_BENCH_DATABASE_URL")
             .or_else(|_| std::env::var("DUBAN_TEST_DATABASE_URL"));
@@ -330,10 +391,7 @@ fn main() {
                 .await
                 .expect("create database");
             let (base, _) = admin.rsplit_once('/').expect("database url");
-            let pg = duban_store::connect(&format!("{base}/{name}"))
-                .await
-                .expect("postgres store");
-            run("PostgreSQL", pg).await;
+            run("PostgreSQL", &format!("{base}/{name}")).await;
             let _ = pool
                 .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
                 .await;
