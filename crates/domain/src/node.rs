@@ -33,6 +33,20 @@ pub enum NodeKind {
     Paragraph,
 }
 
+impl NodeKind {
+    /// The name in `duban.plan/1` (`chapter`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Part => "part",
+            Self::Chapter => "chapter",
+            Self::Section => "section",
+            Self::Item => "item",
+            Self::Subitem => "subitem",
+            Self::Paragraph => "paragraph",
+        }
+    }
+}
+
 /// A unit's role in a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +57,17 @@ pub enum Role {
     Co,
     /// 实施主体: carries the work out, where a task table names it so.
     Implementer,
+}
+
+impl Role {
+    /// The name in `duban.plan/1` (`lead`, `co`, `implementer`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lead => "lead",
+            Self::Co => "co",
+            Self::Implementer => "implementer",
+        }
+    }
 }
 
 /// One unit's assignment to a node.

@@ -20,6 +20,20 @@ pub enum UnitKind {
     Other,
 }
 
+impl UnitKind {
+    /// The name in `duban.plan/1` (`department`, `county_government`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Department => "department",
+            Self::CountyGovernment => "county_government",
+            Self::Park => "park",
+            Self::Enterprise => "enterprise",
+            Self::Group => "group",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// A responsible unit with the other spellings the document used for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {

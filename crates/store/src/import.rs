@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use duban_domain::{Plan, Role};
+use duban_domain::Plan;
 use sqlx::AnyConnection;
 use sqlx::{Acquire, Row};
 
@@ -131,7 +131,7 @@ pub(crate) async fn import(store: &SqlStore, source: &Source, plan: &Plan) -> Re
 async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> Result<()> {
     let mut unit_ids: HashMap<&str, i64> = HashMap::new();
     for unit in &plan.units {
-        let id = unit_id(conn, &unit.name, &kind_name(unit.kind)).await?;
+        let id = unit_id(conn, &unit.name, unit.kind.as_str()).await?;
         for alias in &unit.aliases {
             sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING")
                 .bind(alias)
@@ -151,7 +151,7 @@ async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> R
         .bind(&node.id.0)
         .bind(node.parent.as_ref().map(|p| p.0.clone()))
         .bind(position as i64)
-        .bind(json_name(&node.kind))
+        .bind(node.kind.as_str())
         .bind(node.number.clone())
         .bind(&node.title)
         .bind(&node.text)
@@ -172,7 +172,7 @@ async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> R
             sqlx::query("INSERT INTO assignments (node_id, unit_id, role, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(id)
                 .bind(unit)
-                .bind(role_name(a.role))
+                .bind(a.role.as_str())
                 .bind(i as i64)
                 .execute(&mut *conn)
                 .await
@@ -235,7 +235,7 @@ async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> R
         .bind(version_id)
         .bind(i as i64)
         .bind(d.line.map(i64::from))
-        .bind(json_name(&d.severity))
+        .bind(d.severity.as_str())
         .bind(&d.code)
         .bind(&d.message)
         .persistent(false)
@@ -270,22 +270,6 @@ async fn unit_id(conn: &mut AnyConnection, name: &str, kind: &str) -> Result<i64
             .await?
             .try_get(0)?,
     )
-}
-
-/// The name serde gives an enum value in `duban.plan/1` (`chapter`, `warning`, …).
-pub(crate) fn json_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn kind_name(kind: duban_domain::UnitKind) -> String {
-    json_name(&kind)
-}
-
-fn role_name(role: Role) -> String {
-    json_name(&role)
 }
 
 fn unix_now() -> i64 {

@@ -45,7 +45,7 @@ async fn upsert(
     kind: UnitKind,
     adcode: Option<&str>,
 ) -> Result<i64> {
-    let kind = crate::import::json_name(&kind);
+    let kind = kind.as_str();
     let found = sqlx::query(
         "SELECT id FROM units WHERE name = $1 UNION ALL SELECT unit_id FROM unit_aliases WHERE alias = $1",
     )
@@ -56,7 +56,7 @@ async fn upsert(
         let id: i64 = row.try_get(0)?;
         if kind != "other" {
             sqlx::query("UPDATE units SET kind = $1 WHERE id = $2")
-                .bind(&kind)
+                .bind(kind)
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
@@ -73,7 +73,7 @@ async fn upsert(
     Ok(
         sqlx::query("INSERT INTO units (name, kind, adcode) VALUES ($1, $2, $3) RETURNING id")
             .bind(name)
-            .bind(&kind)
+            .bind(kind)
             .bind(adcode.map(str::to_owned))
             .persistent(false)
             .fetch_one(&mut *conn)

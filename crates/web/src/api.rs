@@ -95,6 +95,15 @@ async fn load(state: &AppState, raw: &str) -> Result<Arc<crate::cache::Cached>, 
     state.plan(plan_id(raw)?).await?.ok_or(AppError::NotFound)
 }
 
+/// The paging asked for and the plan a list comes from.
+async fn listing(
+    state: &AppState,
+    id: &str,
+    q: &HashMap<String, String>,
+) -> Result<(Paging, Arc<crate::cache::Cached>), AppError> {
+    Ok((Paging::from(q)?, load(state, id).await?))
+}
+
 async fn plans(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -133,8 +142,7 @@ async fn nodes(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let paging = Paging::from(&q)?;
-    let p = load(&state, &id).await?;
+    let (paging, p) = listing(&state, &id, &q).await?;
     Ok(Json(paging.apply(p.nodes.iter().collect())))
 }
 
@@ -143,8 +151,7 @@ async fn tasks(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let paging = Paging::from(&q)?;
-    let p = load(&state, &id).await?;
+    let (paging, p) = listing(&state, &id, &q).await?;
     let tasks: Vec<&Node> = p.assigned_nodes().collect();
     Ok(Json(paging.apply(tasks)))
 }
@@ -174,8 +181,7 @@ async fn units(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let paging = Paging::from(&q)?;
-    let p = load(&state, &id).await?;
+    let (paging, p) = listing(&state, &id, &q).await?;
     let rows: Vec<UnitRow> = p.units.iter().map(|u| UnitRow::of(&p, u)).collect();
     Ok(Json(paging.apply(rows)))
 }
@@ -209,8 +215,7 @@ async fn targets(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let paging = Paging::from(&q)?;
-    let p = load(&state, &id).await?;
+    let (paging, p) = listing(&state, &id, &q).await?;
     Ok(Json(paging.apply(p.targets.iter().collect())))
 }
 
@@ -232,8 +237,7 @@ async fn projects(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let paging = Paging::from(&q)?;
-    let p = load(&state, &id).await?;
+    let (paging, p) = listing(&state, &id, &q).await?;
     Ok(Json(paging.apply(p.projects.iter().collect())))
 }
 

@@ -27,7 +27,7 @@ impl NodeRow {
             key: node.id.0.clone(),
             number: node.number.clone(),
             title: node.title.clone(),
-            kind: json_name(&node.kind),
+            kind: node.kind.as_str().to_owned(),
             depth: node.id.0.matches('.').count(),
             leads: node.leads().map(str::to_owned).collect(),
         }
@@ -105,7 +105,7 @@ impl UnitRow {
         };
         Self {
             name: unit.name.clone(),
-            kind: json_name(&unit.kind),
+            kind: unit.kind.as_str().to_owned(),
             aliases: unit.aliases.clone(),
             leads: count(true),
             assists: count(false),
@@ -195,12 +195,4 @@ impl ProjectRow {
             line: p.line,
         }
     }
-}
-
-/// The name serde gives an enum value (`chapter`, `county_government`, …).
-pub fn json_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
