@@ -13,6 +13,7 @@ pub mod outline;
 mod plan;
 mod project;
 mod registry;
+pub mod supervision;
 mod target;
 mod unit;
 

@@ -29,6 +29,15 @@ pub enum StoreError {
     /// A stored plan could not be read back.
     #[error("数据库中的计划数据已损坏：{0}")]
     Corrupt(String),
+    /// Someone else changed the record since it was read; nothing was written.
+    #[error("此记录已被他人修改（{0}），未保存；请刷新后重试")]
+    Conflict(String),
+    /// The record named does not exist.
+    #[error("{0}不存在")]
+    NotFound(String),
+    /// The request is not allowed in the record's state, or a value is wrong; nothing was written.
+    #[error("{0}")]
+    Invalid(String),
     /// Any other database failure.
     #[error("数据库操作失败：{0}")]
     Database(String),
@@ -52,6 +61,13 @@ impl StoreError {
             Self::InvalidRegistry(d) => {
                 format!("the unit registry is invalid: {d}; nothing was stored")
             }
+            Self::Conflict(d) => {
+                format!(
+                    "someone else changed this record ({d}); nothing was saved: reload and retry"
+                )
+            }
+            Self::NotFound(d) => format!("not found: {d}"),
+            Self::Invalid(d) => d.clone(),
             Self::Database(d) => format!("database operation failed: {d}"),
         }
     }

@@ -13,18 +13,38 @@
 //! Architecture invariant: SQL is portable (`$1` parameters, `RETURNING`, `ON CONFLICT`) except
 //! where a backend must differ; that difference lives in `backend.rs` and the migrations only.
 
+mod accounts;
+mod audit;
 mod backend;
 mod error;
 mod import;
+mod model;
+mod notices;
 mod registry;
+mod rounds;
 mod sql;
+mod targets;
 
 use std::sync::Arc;
 
+use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMethod};
 use duban_domain::{Plan, Registry};
 
 pub use backend::Backend;
 pub use error::StoreError;
+pub use model::*;
+
+/// The current unix time in seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Lowercase hex of bytes (hashes of tokens and files).
+pub fn hex(bytes: &[u8]) -> String {
+    audit::hex(bytes)
+}
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -145,6 +165,192 @@ pub trait Store: Send + Sync {
 
     /// Names of the migrations applied, in order.
     async fn applied_migrations(&self) -> Result<Vec<String>>;
+
+    /// Every registered unit, by name (aliases and members not loaded).
+    async fn units(&self) -> Result<Vec<UnitRecord>>;
+
+    // Accounts, sessions, tokens.
+
+    /// Creates an account (its first password is one-time: it must be changed at login).
+    async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<i64>;
+    /// An account by id.
+    async fn user(&self, id: i64) -> Result<Option<UserRecord>>;
+    /// An account by login name.
+    async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>>;
+    /// Every account.
+    async fn users(&self) -> Result<Vec<UserRecord>>;
+    /// Records a login attempt: failures count and lock the account per the policy.
+    async fn record_login(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        success: bool,
+        policy: &SecurityPolicy,
+    ) -> Result<()>;
+    /// Sets a password hash; `must_change` (an administrator's reset) also ends its sessions.
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<()>;
+    /// Disables (ending its sessions and tokens) or re-enables an account.
+    async fn set_user_disabled(&self, actor: &Actor, user_id: i64, disabled: bool) -> Result<()>;
+    /// Starts a session: only the SHA-256 of its id is kept.
+    async fn create_session(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        id_hash: &str,
+        csrf_token: &str,
+    ) -> Result<()>;
+    /// A live session (within the policy's timeouts) by its id's hash.
+    async fn session(
+        &self,
+        id_hash: &str,
+        policy: &SecurityPolicy,
+    ) -> Result<Option<SessionRecord>>;
+    /// Ends a session.
+    async fn end_session(&self, actor: &Actor, id_hash: &str) -> Result<()>;
+    /// Creates an API token for an account: only its SHA-256 is kept.
+    async fn create_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<i64>;
+    /// The live account an API token (by its hash) belongs to.
+    async fn token_user(&self, token_hash: &str) -> Result<Option<UserRecord>>;
+
+    // Rounds and reports.
+
+    /// Opens a round: one report per task in scope and responsible unit (group units expand
+    /// to their members).
+    async fn open_round(&self, actor: &Actor, round: &NewRound) -> Result<i64>;
+    /// Closes a round: no more reminders.
+    async fn close_round(&self, actor: &Actor, round_id: i64) -> Result<()>;
+    /// Rounds, newest first; with `unit`, that unit's counts and only rounds it reports in.
+    async fn rounds(&self, plan_id: Option<i64>, unit: Option<i64>) -> Result<Vec<RoundRecord>>;
+    /// One round.
+    async fn round(&self, round_id: i64) -> Result<Option<RoundRecord>>;
+    /// Reports matching a filter (the review queue: status `submitted`, oldest first).
+    async fn reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>>;
+    /// How many reports match a filter.
+    async fn count_reports(&self, filter: &ReportFilter) -> Result<i64>;
+    /// A report's list row (cheap: for permission checks).
+    async fn report_row(&self, report_id: i64) -> Result<Option<ReportRow>>;
+    /// A report with its draft and versions.
+    async fn report(&self, report_id: i64) -> Result<Option<ReportDetail>>;
+    /// The other units' reports on the same task in the same round.
+    async fn sibling_reports(&self, report_id: i64) -> Result<Vec<ReportRow>>;
+    /// Saves a draft if the report is editable and unchanged since `row_version`.
+    async fn save_draft(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        row_version: i64,
+        body: &ReportBody,
+    ) -> Result<i64>;
+    /// Submits a report. The same key again returns the first result and stores nothing.
+    async fn submit_report(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        row_version: i64,
+        submission: &Submission,
+    ) -> Result<Submitted>;
+    /// Approves or returns the submitted version; only approved values count.
+    async fn review_report(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        row_version: i64,
+        decision: Decision,
+        comment: &str,
+    ) -> Result<i64>;
+    /// An evidence file's record.
+    async fn evidence(&self, evidence_id: i64) -> Result<Option<EvidenceRecord>>;
+
+    // Targets, observations, status facts.
+
+    /// A target's baseline and milestones (`None`: no such target).
+    async fn target_settings(
+        &self,
+        plan_id: i64,
+        target_key: &str,
+    ) -> Result<Option<TargetSettings>>;
+    /// Saves a target's baseline and milestones if unchanged since `row_version` (0: never set).
+    #[allow(clippy::too_many_arguments)]
+    async fn save_target_settings(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        target_key: &str,
+        row_version: i64,
+        baseline: Option<Baseline>,
+        milestones: &[Milestone],
+        origin: &str,
+    ) -> Result<i64>;
+    /// The office records an approved value directly.
+    async fn record_observation(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        observation: &NewObservation,
+    ) -> Result<i64>;
+    /// A target's observations (every status), oldest first.
+    async fn observations(&self, plan_id: i64, target_key: &str) -> Result<Vec<ObservationRecord>>;
+    /// Chooses the plan's status method.
+    async fn set_status_method(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        method: StatusMethod,
+    ) -> Result<()>;
+    /// Sets (or, with an empty body, removes) a task's work point for a year.
+    async fn set_work_point(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        node_key: &str,
+        year: i32,
+        body: &str,
+    ) -> Result<()>;
+    /// A task's annual work points.
+    async fn work_points(&self, plan_id: i64, node_key: &str) -> Result<Vec<(i32, String)>>;
+    /// Everything status needs of a plan.
+    async fn plan_facts(&self, plan_id: i64) -> Result<PlanFacts>;
+
+    // Notices.
+
+    /// Reports not in yet in open rounds.
+    async fn outstanding_reports(&self) -> Result<Vec<Outstanding>>;
+    /// Records a notice unless its key is known; true if recorded.
+    async fn enqueue_notice(&self, notice: &NewNotice) -> Result<bool>;
+    /// Claims undelivered notices of a channel for `lease` seconds.
+    async fn claim_notices(
+        &self,
+        channel: &str,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<NoticeRecord>>;
+    /// Records a delivery's outcome.
+    async fn notice_delivered(
+        &self,
+        notice_id: i64,
+        outcome: std::result::Result<(), String>,
+    ) -> Result<()>;
+    /// Notices, newest first: a unit's in-application ones, or all.
+    async fn notices(&self, unit: Option<i64>, limit: i64) -> Result<Vec<NoticeRecord>>;
+
+    // Audit.
+
+    /// Audit events, newest first.
+    async fn audit_events(&self, offset: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+    /// Recomputes the audit chain.
+    async fn verify_audit(&self) -> Result<AuditCheck>;
 }
 
 /// Connects to the database the URL names, creating an SQLite file (and its folder) if needed.

@@ -4,7 +4,11 @@ use duban_domain::{Plan, Registry};
 use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 
+use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMethod};
+
+use crate::model::*;
 use crate::{Backend, Imported, PlanSummary, Result, Source, Store, StoreError, UnitRecord};
+use crate::{accounts, audit, notices, rounds, targets};
 
 /// A store on an SQL database.
 pub(crate) struct SqlStore {
@@ -16,6 +20,14 @@ pub(crate) struct SqlStore {
 }
 
 impl SqlStore {
+    /// Serialises writes in this process on SQLite (one writer); PostgreSQL needs no guard.
+    pub(crate) async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Postgres => None,
+        }
+    }
+
     pub(crate) async fn connect(url: &str) -> Result<Self> {
         let backend = Backend::from_url(url)?;
         let pool = backend.open(url).await?;
@@ -172,5 +184,240 @@ impl Store for SqlStore {
         rows.iter()
             .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
             .collect()
+    }
+
+    async fn units(&self) -> Result<Vec<UnitRecord>> {
+        let rows = sqlx::query("SELECT id, name, kind, adcode FROM units ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnitRecord {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    aliases: Vec::new(),
+                    adcode: r.try_get(3)?,
+                    members: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<i64> {
+        accounts::create(self, actor, user).await
+    }
+    async fn user(&self, id: i64) -> Result<Option<UserRecord>> {
+        accounts::by_id(self, id).await
+    }
+    async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
+        accounts::by_name(self, username).await
+    }
+    async fn users(&self) -> Result<Vec<UserRecord>> {
+        accounts::all(self).await
+    }
+    async fn record_login(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        success: bool,
+        policy: &SecurityPolicy,
+    ) -> Result<()> {
+        accounts::record_login(self, actor, user_id, success, policy).await
+    }
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<()> {
+        accounts::set_password(self, actor, user_id, password_hash, must_change).await
+    }
+    async fn set_user_disabled(&self, actor: &Actor, user_id: i64, disabled: bool) -> Result<()> {
+        accounts::set_disabled(self, actor, user_id, disabled).await
+    }
+    async fn create_session(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        id_hash: &str,
+        csrf_token: &str,
+    ) -> Result<()> {
+        accounts::create_session(self, actor, user_id, id_hash, csrf_token).await
+    }
+    async fn session(
+        &self,
+        id_hash: &str,
+        policy: &SecurityPolicy,
+    ) -> Result<Option<SessionRecord>> {
+        accounts::session(self, id_hash, policy).await
+    }
+    async fn end_session(&self, actor: &Actor, id_hash: &str) -> Result<()> {
+        accounts::end_session(self, actor, id_hash).await
+    }
+    async fn create_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<i64> {
+        accounts::create_token(self, actor, user_id, name, token_hash).await
+    }
+    async fn token_user(&self, token_hash: &str) -> Result<Option<UserRecord>> {
+        accounts::token_user(self, token_hash).await
+    }
+    async fn open_round(&self, actor: &Actor, round: &NewRound) -> Result<i64> {
+        rounds::open(self, actor, round).await
+    }
+    async fn close_round(&self, actor: &Actor, round_id: i64) -> Result<()> {
+        rounds::close(self, actor, round_id).await
+    }
+    async fn rounds(&self, plan_id: Option<i64>, unit: Option<i64>) -> Result<Vec<RoundRecord>> {
+        rounds::rounds(self, plan_id, unit).await
+    }
+    async fn round(&self, round_id: i64) -> Result<Option<RoundRecord>> {
+        rounds::round(self, round_id).await
+    }
+    async fn reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
+        rounds::reports(self, filter).await
+    }
+    async fn count_reports(&self, filter: &ReportFilter) -> Result<i64> {
+        rounds::count_reports(self, filter).await
+    }
+    async fn report_row(&self, report_id: i64) -> Result<Option<ReportRow>> {
+        rounds::report_row_by_id(self, report_id).await
+    }
+    async fn report(&self, report_id: i64) -> Result<Option<ReportDetail>> {
+        rounds::report(self, report_id).await
+    }
+    async fn sibling_reports(&self, report_id: i64) -> Result<Vec<ReportRow>> {
+        rounds::siblings(self, report_id).await
+    }
+    async fn save_draft(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        row_version: i64,
+        body: &ReportBody,
+    ) -> Result<i64> {
+        rounds::save_draft(self, actor, report_id, row_version, body).await
+    }
+    async fn submit_report(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        row_version: i64,
+        submission: &Submission,
+    ) -> Result<Submitted> {
+        rounds::submit(self, actor, report_id, row_version, submission).await
+    }
+    async fn review_report(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        row_version: i64,
+        decision: Decision,
+        comment: &str,
+    ) -> Result<i64> {
+        rounds::review(self, actor, report_id, row_version, decision, comment).await
+    }
+    async fn evidence(&self, evidence_id: i64) -> Result<Option<EvidenceRecord>> {
+        rounds::evidence(self, evidence_id).await
+    }
+    async fn target_settings(
+        &self,
+        plan_id: i64,
+        target_key: &str,
+    ) -> Result<Option<TargetSettings>> {
+        targets::settings(self, plan_id, target_key).await
+    }
+    async fn save_target_settings(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        target_key: &str,
+        row_version: i64,
+        baseline: Option<Baseline>,
+        milestones: &[Milestone],
+        origin: &str,
+    ) -> Result<i64> {
+        targets::save_settings(
+            self,
+            actor,
+            plan_id,
+            target_key,
+            row_version,
+            baseline,
+            milestones,
+            origin,
+        )
+        .await
+    }
+    async fn record_observation(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        observation: &NewObservation,
+    ) -> Result<i64> {
+        targets::record_observation(self, actor, plan_id, observation).await
+    }
+    async fn observations(&self, plan_id: i64, target_key: &str) -> Result<Vec<ObservationRecord>> {
+        targets::observations(self, plan_id, target_key).await
+    }
+    async fn set_status_method(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        method: StatusMethod,
+    ) -> Result<()> {
+        targets::set_method(self, actor, plan_id, method).await
+    }
+    async fn set_work_point(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        node_key: &str,
+        year: i32,
+        body: &str,
+    ) -> Result<()> {
+        targets::set_work_point(self, actor, plan_id, node_key, year, body).await
+    }
+    async fn work_points(&self, plan_id: i64, node_key: &str) -> Result<Vec<(i32, String)>> {
+        targets::work_points(self, plan_id, node_key).await
+    }
+    async fn plan_facts(&self, plan_id: i64) -> Result<PlanFacts> {
+        targets::facts(self, plan_id).await
+    }
+    async fn outstanding_reports(&self) -> Result<Vec<Outstanding>> {
+        notices::outstanding(self).await
+    }
+    async fn enqueue_notice(&self, notice: &NewNotice) -> Result<bool> {
+        notices::enqueue(self, notice).await
+    }
+    async fn claim_notices(
+        &self,
+        channel: &str,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<NoticeRecord>> {
+        notices::claim(self, channel, lease, limit).await
+    }
+    async fn notice_delivered(
+        &self,
+        notice_id: i64,
+        outcome: std::result::Result<(), String>,
+    ) -> Result<()> {
+        notices::delivered(self, notice_id, outcome).await
+    }
+    async fn notices(&self, unit: Option<i64>, limit: i64) -> Result<Vec<NoticeRecord>> {
+        notices::list(self, unit, limit).await
+    }
+    async fn audit_events(&self, offset: i64, limit: i64) -> Result<Vec<AuditEvent>> {
+        audit::list(self, offset, limit).await
+    }
+    async fn verify_audit(&self) -> Result<AuditCheck> {
+        audit::verify(self).await
     }
 }

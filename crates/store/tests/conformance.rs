@@ -8,103 +8,12 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use duban_domain::Plan;
-use duban_store::{Backend, ImportOutcome, Source, Store, StoreError};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh database for one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
-struct TestDb {
-    url: String,
-    admin: Option<(String, String)>,
-    dir: Option<PathBuf>,
-}
-
-impl TestDb {
-    async fn cleanup(self) {
-        if let Some((admin, name)) = self.admin {
-            let store = duban_store::connect(&admin).await.unwrap();
-            drop(store);
-            drop_pg_database(&admin, &name).await;
-        }
-        if let Some(dir) = self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
-
-async fn drop_pg_database(admin: &str, name: &str) {
-    use sqlx::Executor;
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(admin).await.unwrap();
-    pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
-}
-
-/// One fresh database per backend available.
-async fn databases(test: &str) -> Vec<TestDb> {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("duban-store-{}-{test}-{n}", std::process::id()));
-    let mut out = vec![TestDb {
-        url: format!("sqlite://{}/duban.sqlite", dir.display()),
-        admin: None,
-        dir: Some(dir),
-    }];
-    if let Ok(admin) = std::env::var("DUBAN_TEST_DATABASE_URL") {
-        use sqlx::Executor;
-        sqlx::any::install_default_drivers();
-        let name = format!(
-            "duban_t_{}_{}_{n}",
-            std::process::id(),
-            test.replace('-', "_")
-        );
-        let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
-        pool.execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        pool.close().await;
-        let (base, _) = admin.rsplit_once('/').unwrap();
-        out.push(TestDb {
-            url: format!("{base}/{name}"),
-            admin: Some((admin.clone(), name)),
-            dir: None,
-        });
-    }
-    out
-}
-
-async fn store(db: &TestDb) -> Arc<dyn Store> {
-    let store = duban_store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
-    store
-}
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-fn reference() -> (Source, Plan) {
-    let text =
-        std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt")).unwrap();
-    (source("haidong.txt", &text), duban_import::parse(&text))
-}
-
-fn source(name: &str, text: &str) -> Source {
-    // A stand-in digest for tests: distinct texts, distinct values.
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    Source {
-        name: name.to_owned(),
-        sha256: format!("{:016x}", h.finish()),
-        format: "UTF-8".to_owned(),
-    }
-}
+use common::*;
+use duban_store::{Backend, ImportOutcome, StoreError};
 
 #[tokio::test]
 async fn migrations_apply_once_and_match_across_backends() {
@@ -130,7 +39,7 @@ async fn migrations_apply_once_and_match_across_backends() {
         s.migrate().await.unwrap();
         assert_eq!(
             s.applied_migrations().await.unwrap(),
-            ["plans", "supervision"]
+            ["plans", "supervision", "sessions settings audit"]
         );
         s.health().await.unwrap();
         drop(s);
@@ -269,11 +178,6 @@ async fn an_unreachable_database_is_one_clear_line() {
         Err(StoreError::UnsupportedUrl { .. })
     ));
     assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
-}
-
-fn registry() -> duban_domain::Registry {
-    let text = std::fs::read_to_string(fixtures().join("registry/haidong.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
 }
 
 #[tokio::test]

@@ -1,0 +1,108 @@
+//! The test harness shared by the storage suites: a fresh database per test on every backend
+//! available (SQLite always, PostgreSQL when `DUBAN_TEST_DATABASE_URL` is set).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use duban_domain::Plan;
+use duban_store::{Source, Store};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database for one test; dropped (PostgreSQL) or deleted (SQLite) afterwards.
+pub struct TestDb {
+    pub url: String,
+    admin: Option<(String, String)>,
+    dir: Option<PathBuf>,
+}
+
+impl TestDb {
+    pub async fn cleanup(self) {
+        if let Some((admin, name)) = self.admin {
+            let store = duban_store::connect(&admin).await.unwrap();
+            drop(store);
+            drop_pg_database(&admin, &name).await;
+        }
+        if let Some(dir) = self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+async fn drop_pg_database(admin: &str, name: &str) {
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(admin).await.unwrap();
+    pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+}
+
+/// One fresh database per backend available.
+pub async fn databases(test: &str) -> Vec<TestDb> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("duban-store-{}-{test}-{n}", std::process::id()));
+    let mut out = vec![TestDb {
+        url: format!("sqlite://{}/duban.sqlite", dir.display()),
+        admin: None,
+        dir: Some(dir),
+    }];
+    if let Ok(admin) = std::env::var("DUBAN_TEST_DATABASE_URL") {
+        use sqlx::Executor;
+        sqlx::any::install_default_drivers();
+        let name = format!(
+            "duban_t_{}_{}_{n}",
+            std::process::id(),
+            test.replace('-', "_")
+        );
+        let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        pool.close().await;
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        out.push(TestDb {
+            url: format!("{base}/{name}"),
+            admin: Some((admin.clone(), name)),
+            dir: None,
+        });
+    }
+    out
+}
+
+pub async fn store(db: &TestDb) -> Arc<dyn Store> {
+    let store = duban_store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+pub fn reference() -> (Source, Plan) {
+    let text =
+        std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt")).unwrap();
+    (source("haidong.txt", &text), duban_import::parse(&text))
+}
+
+pub fn source(name: &str, text: &str) -> Source {
+    // A stand-in digest for tests: distinct texts, distinct values.
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    Source {
+        name: name.to_owned(),
+        sha256: format!("{:016x}", h.finish()),
+        format: "UTF-8".to_owned(),
+    }
+}
+
+/// The reference city's unit registry.
+pub fn registry() -> duban_domain::Registry {
+    let text = std::fs::read_to_string(fixtures().join("registry/haidong.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
