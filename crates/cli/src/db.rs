@@ -15,10 +15,10 @@ pub struct DbArgs {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: an SQLite file in the
     /// data directory).
     #[arg(long, env = "DUBAN_DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
     /// Data directory for the embedded SQLite database.
     #[arg(long, env = "DUBAN_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
 }
 
 impl DbArgs {
@@ -267,7 +267,7 @@ pub(crate) fn run(
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("duban: {message}");
     ExitCode::FAILURE
 }

@@ -5,6 +5,7 @@
 mod db;
 mod parse;
 mod serve;
+mod supervise;
 
 pub use parse::Lang;
 
@@ -42,6 +43,14 @@ enum Command {
     Plans(db::DbArgs),
     /// Load a city's unit registry (duban.registry/1 JSON): codes, spellings, groups.
     Registry(db::RegistryArgs),
+    /// Manage accounts: add (prints a one-time password), reset, list.
+    User(supervise::UserArgs),
+    /// Create an API token for an account (printed once).
+    Token(supervise::TokenArgs),
+    /// Check the audit log: `duban audit verify`.
+    Audit(supervise::AuditArgs),
+    /// Record and send the reminders, chases and supervision notices due now.
+    Remind(supervise::RemindArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,5 +62,9 @@ fn main() -> ExitCode {
         Command::Migrate(args) => db::migrate(&args, cli.lang),
         Command::Plans(args) => db::plans(&args, cli.lang),
         Command::Registry(args) => db::registry(&args, cli.lang),
+        Command::User(args) => supervise::user(&args, cli.lang),
+        Command::Token(args) => supervise::token(&args, cli.lang),
+        Command::Audit(args) => supervise::audit(&args, cli.lang),
+        Command::Remind(args) => supervise::remind(&args, cli.lang),
     }
 }

@@ -23,17 +23,27 @@ pub struct ServeArgs {
     /// Do not load the demo plan into an empty database.
     #[arg(long)]
     no_demo: bool,
+    /// Seconds between runs of the reminder job (0: do not run it in this server).
+    #[arg(long, env = "DUBAN_REMINDER_INTERVAL", default_value_t = 300)]
+    reminder_interval: u64,
     #[command(flatten)]
     db: DbArgs,
+    #[command(flatten)]
+    supervision: crate::supervise::SupervisionArgs,
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way.
 pub fn serve(args: &ServeArgs, lang: Lang) -> ExitCode {
+    let config = match args.supervision.config(&args.db, lang) {
+        Ok(c) => c,
+        Err(e) => return crate::db::fail(&e),
+    };
     crate::db::run(lang, async {
         let store = crate::db::open(&args.db).await?;
         if !args.no_demo && store.plans().await?.is_empty() {
             load_demo(store.as_ref()).await?;
         }
+        crate::supervise::bootstrap_admin(store.as_ref(), lang).await?;
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .map_err(|e| {
@@ -48,7 +58,16 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> ExitCode {
                 println!("duban is running: open http://{shown}/ in a browser (Ctrl-C stops it)")
             }
         }
-        let app = duban_web::router(duban_web::AppState::new(store));
+        let state = duban_web::AppState::with_config(store.clone(), config);
+        if args.reminder_interval > 0 {
+            tokio::spawn(duban_web::notify::run_forever(
+                store,
+                std::sync::Arc::new(state.config().clone()),
+                std::time::Duration::from_secs(args.reminder_interval),
+            ));
+        }
+        let app =
+            duban_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         // Small responses go out at once (no Nagle delay behind a delayed ACK).
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
             let _ = tcp.set_nodelay(true);

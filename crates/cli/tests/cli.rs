@@ -264,6 +264,13 @@ fn serve_shows_the_demo_plan_and_stops_gracefully() {
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
+    // A fresh database gets an administrator whose one-time password is printed once.
+    let mut admin = String::new();
+    out.read_line(&mut admin).unwrap();
+    assert!(
+        admin.starts_with("已创建管理员账号 admin，一次性密码") && admin.contains("Db-"),
+        "{admin}"
+    );
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
     assert!(

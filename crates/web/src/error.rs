@@ -13,6 +13,16 @@ pub enum AppError {
     BadRequest(String),
     /// The database cannot be reached or failed.
     Store(duban_store::StoreError),
+    /// Not signed in.
+    Unauthorized,
+    /// Signed in, but not allowed: what is refused, in Chinese.
+    Forbidden(String),
+    /// Someone else changed the record first; nothing was written.
+    Conflict(String),
+    /// A value or state the request cannot have; nothing was written.
+    Unprocessable(String),
+    /// The request is larger than allowed.
+    TooLarge(String),
 }
 
 impl AppError {
@@ -22,6 +32,11 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -31,6 +46,11 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::BadRequest(_) => "bad_request",
             Self::Store(_) => "store_unavailable",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
+            Self::Unprocessable(_) => "invalid",
+            Self::TooLarge(_) => "too_large",
         }
     }
 
@@ -40,6 +60,10 @@ impl AppError {
             Self::NotFound => "请求的资源不存在".to_owned(),
             Self::BadRequest(m) => m.clone(),
             Self::Store(_) => "数据库暂时无法访问，请稍后再试".to_owned(),
+            Self::Unauthorized => "请先登录".to_owned(),
+            Self::Forbidden(m) | Self::Conflict(m) | Self::Unprocessable(m) | Self::TooLarge(m) => {
+                m.clone()
+            }
         }
     }
 
@@ -56,7 +80,13 @@ impl AppError {
 
 impl From<duban_store::StoreError> for AppError {
     fn from(e: duban_store::StoreError) -> Self {
-        Self::Store(e)
+        use duban_store::StoreError as E;
+        match e {
+            E::Conflict(_) => Self::Conflict(e.to_string()),
+            E::NotFound(_) => Self::NotFound,
+            E::Invalid(m) => Self::Unprocessable(m),
+            other => Self::Store(other),
+        }
     }
 }
 

@@ -5,21 +5,33 @@
 //! the domain), and render a template or JSON. Errors are one type (`error::AppError`) that
 //! answers as a page or as JSON by route family.
 
+mod account;
 mod api;
+pub mod auth;
 mod cache;
+mod config;
 mod error;
+mod evidence;
 mod i18n;
+pub mod notify;
+mod office;
 mod openapi;
 mod pages;
+mod report_form;
+mod reports;
+mod rounds;
+pub mod routes;
 mod search;
+mod status_page;
+mod supervise_api;
 mod view;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
 use duban_store::Store;
 
+pub use config::{Config, SmtpConfig};
 pub use i18n::Lang;
 
 /// What every handler shares.
@@ -28,36 +40,39 @@ pub struct AppState {
     store: Arc<dyn Store>,
     templates: Arc<minijinja::Environment<'static>>,
     plans: Arc<cache::PlanCache>,
+    config: Arc<Config>,
 }
 
 impl AppState {
-    /// State over a store, with the built-in templates.
+    /// State over a store, with the built-in templates and default settings.
     pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_config(store, Config::default())
+    }
+
+    /// State over a store with a deployment's settings.
+    pub fn with_config(store: Arc<dyn Store>, config: Config) -> Self {
         Self {
             store,
             templates: Arc::new(pages::templates()),
             plans: Arc::default(),
+            config: Arc::new(config),
         }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 }
 
-/// The application's routes.
+/// The application's routes: every one behind the guard of its access class (`routes`).
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(pages::healthz))
-        .route("/static/style.css", get(pages::style))
-        .route("/", get(pages::home))
-        .route("/search", get(pages::search))
-        .route("/plans/{plan}", get(pages::overview))
-        .route("/plans/{plan}/tree", get(pages::tree))
-        .route("/plans/{plan}/nodes/{node}", get(pages::node))
-        .route("/plans/{plan}/units/{unit}", get(pages::unit))
-        .route("/plans/{plan}/targets", get(pages::targets))
-        .route("/plans/{plan}/targets/{target}", get(pages::target))
-        .route("/plans/{plan}/projects", get(pages::projects))
-        .nest("/api/v1", api::routes())
-        .fallback(pages::not_found)
-        .with_state(state)
+    routes::router(state)
 }
 
 impl AppState {
@@ -67,7 +82,21 @@ impl AppState {
     }
 }
 
-/// The API paths the router serves (for the OpenAPI check).
+/// The API paths the router serves (for the OpenAPI check): the plan API's, and the
+/// supervision API's from the route table.
 pub fn api_paths() -> Vec<&'static str> {
-    api::PATHS.to_vec()
+    let mut paths = api::PATHS.to_vec();
+    for spec in routes::specs() {
+        if let Some(p) = spec.path.strip_prefix("/api/v1")
+            && !paths.contains(&p)
+        {
+            paths.push(p);
+        }
+    }
+    paths
+}
+
+/// The supervision API's operations as the OpenAPI document lists them (method, path).
+pub fn documented_operations() -> Vec<(&'static str, &'static str)> {
+    openapi::supervision_paths()
 }

@@ -20,9 +20,11 @@ const COOKIE: &str = "duban_lang";
 
 /// The page language of a request, and whether it was chosen just now (to remember it).
 pub struct PageLang {
-    lang: Lang,
+    pub(crate) lang: Lang,
     chosen: bool,
     path: String,
+    /// The signed-in person, when the route guard resolved one.
+    pub(crate) viewer: Option<crate::auth::Viewer>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageLang {
@@ -42,6 +44,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
             lang: Lang::parse(chosen.or(cookie)),
             chosen: chosen.is_some(),
             path: parts.uri.path().to_owned(),
+            viewer: parts.extensions.get::<crate::auth::Viewer>().cloned(),
         })
     }
 }
@@ -60,6 +63,16 @@ pub fn templates() -> Environment<'static> {
         ("target.html", include_str!("../templates/target.html")),
         ("projects.html", include_str!("../templates/projects.html")),
         ("search.html", include_str!("../templates/search.html")),
+        ("login.html", include_str!("../templates/login.html")),
+        ("account.html", include_str!("../templates/account.html")),
+        ("rounds.html", include_str!("../templates/rounds.html")),
+        ("round.html", include_str!("../templates/round.html")),
+        ("report.html", include_str!("../templates/report.html")),
+        ("review.html", include_str!("../templates/review.html")),
+        ("status.html", include_str!("../templates/status.html")),
+        ("users.html", include_str!("../templates/users.html")),
+        ("audit.html", include_str!("../templates/audit.html")),
+        ("notices.html", include_str!("../templates/notices.html")),
         ("error.html", include_str!("../templates/error.html")),
     ];
     for (name, source) in files {
@@ -71,14 +84,22 @@ pub fn templates() -> Environment<'static> {
 }
 
 /// Renders a page, or the error page if rendering fails.
-fn render(
+pub(crate) fn render(
     state: &AppState,
     lang: &PageLang,
     name: &str,
     ctx: Value,
     status: StatusCode,
 ) -> Response {
-    let full = context! { t => i18n::words(lang.lang), lang => lang.lang.code(), path => lang.path.clone(), ..ctx };
+    let me = lang.viewer.as_ref().and_then(|v| {
+        let u = v.user.as_ref()?;
+        Some(context! {
+            username => u.username.clone(), display_name => u.display_name.clone(), role => u.role.as_str(),
+            unit_id => u.unit_id, unit_name => u.unit_name.clone(), csrf => v.csrf.clone(),
+            is_office => u.role.is_office(), is_admin => u.role == duban_domain::supervision::AccountRole::Admin,
+        })
+    });
+    let full = context! { t => i18n::words(lang.lang), lang => lang.lang.code(), path => lang.path.clone(), me, ..ctx };
     let html = state
         .templates
         .get_template(name)
@@ -106,41 +127,50 @@ fn render(
     response
 }
 
-fn page(state: &AppState, lang: &PageLang, name: &str, ctx: Value) -> Response {
+pub(crate) fn page(state: &AppState, lang: &PageLang, name: &str, ctx: Value) -> Response {
     render(state, lang, name, ctx, StatusCode::OK)
 }
 
 /// The error page for a failure.
-fn error_page(state: &AppState, lang: &PageLang, e: &AppError) -> Response {
+pub(crate) fn error_page(state: &AppState, lang: &PageLang, e: &AppError) -> Response {
     if let AppError::Store(err) = e {
         eprintln!("duban: store error: {err}");
     }
-    let key = match e {
-        AppError::NotFound => "not_found_text",
-        AppError::BadRequest(_) => "not_found_text",
-        AppError::Store(_) => "unavailable",
+    let (key, message) = match e {
+        AppError::NotFound => ("not_found_text", None),
+        AppError::BadRequest(m) => ("not_found_text", Some(m.clone())),
+        AppError::Store(_) => ("unavailable", None),
+        other => ("error", Some(other.message())),
     };
     render(
         state,
         lang,
         "error.html",
-        context! { status => e.status().as_u16(), message_key => key },
+        context! { status => e.status().as_u16(), message_key => key, message },
         e.status(),
     )
 }
 
+/// The error page, for the route guard.
+pub(crate) fn error_response(state: &AppState, lang: &PageLang, e: &AppError) -> Response {
+    error_page(state, lang, e)
+}
+
 /// A serialisable value for a template.
-fn ser<T: serde::Serialize>(value: &T) -> Value {
+pub(crate) fn ser<T: serde::Serialize>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<(i64, Arc<crate::cache::Cached>), AppError> {
+pub(crate) async fn load(
+    state: &AppState,
+    raw: &str,
+) -> Result<(i64, Arc<crate::cache::Cached>), AppError> {
     let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
     let plan = state.plan(id).await?.ok_or(AppError::NotFound)?;
     Ok((id, plan))
 }
 
-fn plan_ctx(id: i64, plan: &Plan) -> Value {
+pub(crate) fn plan_ctx(id: i64, plan: &Plan) -> Value {
     context! {
         plan_id => id,
         plan => context! { title => plan.title.clone(), doc_number => plan.doc_number.clone(), issuer => plan.issuer.clone(), issued_on => plan.issued_on.clone() },
@@ -326,8 +356,40 @@ pub async fn target(
         return error_page(&state, &lang, &AppError::NotFound);
     };
     let node = plan.node(&t.node).map(NodeRow::of);
+    let progress =
+        async {
+            let settings = state.store.target_settings(id, &key).await?.unwrap_or(
+                duban_store::TargetSettings {
+                    baseline: None,
+                    milestones: Vec::new(),
+                    milestone_origin: None,
+                    row_version: 0,
+                },
+            );
+            let facts = state.store.plan_facts(id).await?;
+            let office = lang
+                .viewer
+                .as_ref()
+                .is_some_and(crate::auth::Viewer::is_office);
+            let observations: Vec<_> = state
+                .store
+                .observations(id, &key)
+                .await?
+                .into_iter()
+                .filter(|o| office || o.status == "approved")
+                .collect();
+            Ok::<_, duban_store::StoreError>((settings, facts, observations))
+        };
+    let (settings, facts, observations) = match progress.await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &lang, &e.into()),
+    };
+    let status = crate::status_page::compute_target(&plan, t, &facts);
     let ctx = context! {
         row => ser(&TargetRow::of(t)), target => ser(t), comparator => t.comparator.symbol(), node => ser(&node),
+        settings => ser(&settings), milestones => ser(&status.milestones), assessment => ser(&status.assessment),
+        method => ser(&duban_domain::supervision::StatusMethod::parse(&facts.method).unwrap_or_default()),
+        observations => ser(&observations),
         ..plan_ctx(id, &plan)
     };
     page(&state, &lang, "target.html", ctx)

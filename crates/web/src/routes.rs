@@ -1,0 +1,309 @@
+//! The route table: every route with the access class it needs. The router is built from it
+//! and a guard enforces the class on each route (who may call it at all, CSRF on state-changing
+//! browser requests, the forced password change); handlers then check ownership of the record a
+//! request names. Tests walk the same table, so no route escapes the check.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use duban_domain::supervision::{Access, Ownership, permits};
+
+use crate::auth::{Via, Viewer, client_addr, same_secret};
+use crate::error::AppError;
+use crate::pages::{self, PageLang};
+use crate::{AppState, account, office, reports, rounds, status_page, supervise_api};
+
+/// One route: method, path (axum syntax) and what it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path with `{param}` segments.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+}
+
+macro_rules! table {
+    ($( $m:ident $path:literal $access:ident => $handler:expr ),* $(,)?) => {
+        /// The routes as data (for the authorisation tests and the docs).
+        pub fn specs() -> Vec<RouteSpec> {
+            vec![$( RouteSpec { method: stringify!($m), path: $path, access: Access::$access } ),*]
+        }
+
+        fn handlers() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+            vec![$( (RouteSpec { method: stringify!($m), path: $path, access: Access::$access }, method_router!($m, $handler)) ),*]
+        }
+    };
+}
+
+macro_rules! method_router {
+    (GET, $h:expr) => {
+        get($h)
+    };
+    (POST, $h:expr) => {
+        post($h)
+    };
+    (PUT, $h:expr) => {
+        put($h)
+    };
+}
+
+table! {
+    GET "/healthz" Public => pages::healthz,
+    GET "/static/style.css" Public => pages::style,
+    GET "/" Public => pages::home,
+    GET "/search" Public => pages::search,
+    GET "/plans/{plan}" Public => pages::overview,
+    GET "/plans/{plan}/tree" Public => pages::tree,
+    GET "/plans/{plan}/nodes/{node}" Public => pages::node,
+    GET "/plans/{plan}/units/{unit}" Public => pages::unit,
+    GET "/plans/{plan}/targets" Public => pages::targets,
+    GET "/plans/{plan}/targets/{target}" Public => pages::target,
+    GET "/plans/{plan}/projects" Public => pages::projects,
+    GET "/plans/{plan}/status" Public => status_page::status,
+    POST "/plans/{plan}/settings" Office => office::set_method,
+    POST "/plans/{plan}/targets/{target}/settings" Office => office::target_settings,
+    POST "/plans/{plan}/targets/{target}/observations" Office => office::record_observation,
+    POST "/plans/{plan}/nodes/{node}/work-points" Office => office::work_point,
+    GET "/login" Public => account::login_page,
+    POST "/login" Public => account::login,
+    POST "/logout" Signed => account::logout,
+    GET "/account" Signed => account::account_page,
+    POST "/account/password" Signed => account::change_password,
+    POST "/account/tokens" Signed => account::create_token,
+    GET "/rounds" SignedFiltered => rounds::list,
+    POST "/rounds" Office => rounds::open,
+    GET "/rounds/{round}" SignedFiltered => rounds::show,
+    POST "/rounds/{round}/close" Office => rounds::close,
+    GET "/review" Office => reports::review_queue,
+    GET "/reports/{report}" ReportRead => reports::show,
+    POST "/reports/{report}" ReportWrite => reports::save,
+    POST "/reports/{report}/review" Office => reports::review,
+    GET "/evidence/{evidence}" ReportRead => reports::evidence,
+    GET "/notices" SignedFiltered => office::notices_page,
+    GET "/admin/users" Admin => office::users_page,
+    POST "/admin/users" Admin => office::create_user,
+    POST "/admin/users/{user}/reset" Admin => office::reset_user,
+    POST "/admin/users/{user}/disable" Admin => office::disable_user,
+    POST "/admin/users/{user}/enable" Admin => office::enable_user,
+    GET "/admin/audit" Office => office::audit_page,
+    GET "/admin/audit.csv" Office => office::audit_csv,
+    GET "/api/v1/me" Signed => supervise_api::me,
+    GET "/api/v1/rounds" SignedFiltered => supervise_api::rounds,
+    POST "/api/v1/rounds" Office => supervise_api::open_round,
+    GET "/api/v1/rounds/{round}" SignedFiltered => supervise_api::round,
+    POST "/api/v1/rounds/{round}/close" Office => supervise_api::close_round,
+    GET "/api/v1/reports" SignedFiltered => supervise_api::reports,
+    GET "/api/v1/reports/{report}" ReportRead => supervise_api::report,
+    PUT "/api/v1/reports/{report}/draft" ReportWrite => supervise_api::save_draft,
+    POST "/api/v1/reports/{report}/submit" ReportWrite => supervise_api::submit,
+    POST "/api/v1/reports/{report}/review" Office => supervise_api::review,
+    GET "/api/v1/plans/{plan}/status" Public => supervise_api::status,
+    GET "/api/v1/plans/{plan}/targets/{target}/milestones" Public => supervise_api::milestones,
+    PUT "/api/v1/plans/{plan}/targets/{target}/milestones" Office => supervise_api::set_milestones,
+    GET "/api/v1/plans/{plan}/targets/{target}/observations" Public => supervise_api::observations,
+    POST "/api/v1/plans/{plan}/targets/{target}/observations" Office => supervise_api::record_observation,
+    GET "/api/v1/notices" SignedFiltered => supervise_api::notices,
+    GET "/api/v1/audit" Office => supervise_api::audit,
+    GET "/api/v1/audit/verify" Admin => supervise_api::verify_audit,
+}
+
+/// The application's routes, each behind its guard.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_request_bytes;
+    let mut app = Router::new();
+    for (spec, handler) in handlers() {
+        let access = spec.access;
+        let guarded = handler.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            move |s: State<AppState>, req: Request, next: Next| guard(access, s, req, next),
+        ));
+        app = app.route(spec.path, guarded);
+    }
+    app.nest("/api/v1", crate::api::routes())
+        .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Refuses what the route's access class does not allow, checks CSRF and the forced password
+/// change, and hands the resolved viewer to the handler.
+async fn guard(
+    access: Access,
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let viewer = Viewer::resolve(&state, &parts.headers, client_addr(&parts)).await;
+    let lang = match PageLang::from_request_parts(&mut parts, &state).await {
+        Ok(l) => l,
+        Err(never) => match never {},
+    };
+    let path = parts.uri.path().to_owned();
+    let api = is_api(&path);
+    let fail = |e: AppError| -> Response {
+        if api {
+            e.json()
+        } else {
+            pages::error_response(&state, &lang, &e)
+        }
+    };
+    let role = viewer.role();
+    let could = permits(access, role, Ownership::Own) || permits(access, role, Ownership::LeadOf);
+    if !could {
+        if role.is_none() {
+            if api {
+                return AppError::Unauthorized.json();
+            }
+            let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let to = format!("/login?next={}", urlencode(back));
+            return Redirect::to(&to).into_response();
+        }
+        return fail(AppError::Forbidden("您的角色无权执行此操作".to_owned()));
+    }
+    if let Some(user) = &viewer.user
+        && user.must_change_password
+        && !matches!(
+            path.as_str(),
+            "/account" | "/account/password" | "/logout" | "/api/v1/me"
+        )
+        && access != Access::Public
+    {
+        if api {
+            return fail(AppError::Forbidden("请先修改初始密码".to_owned()));
+        }
+        return Redirect::to("/account?first=1").into_response();
+    }
+    let changes = !matches!(parts.method, Method::GET | Method::HEAD);
+    let mut body = Body::new(body);
+    if changes {
+        if viewer.via == Via::Session {
+            match csrf_checked(
+                &state,
+                &parts,
+                body,
+                viewer.csrf.as_deref().unwrap_or_default(),
+            )
+            .await
+            {
+                Ok(b) => body = b,
+                Err(e) => return fail(e),
+            }
+        } else if viewer.via == Via::Anonymous && !same_origin(&parts) {
+            return fail(AppError::Forbidden("请求来源与本站不符，已拒绝".to_owned()));
+        }
+    }
+    parts.extensions.insert(viewer);
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// A cross-site form post carries a foreign `Origin`: refuse it (the login form).
+fn same_origin(parts: &axum::http::request::Parts) -> bool {
+    let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    origin == "null" && host.is_empty() || origin.split_once("://").is_some_and(|(_, h)| h == host)
+}
+
+const CSRF_FAILED: &str = "表单已失效或被篡改（安全令牌不符），未保存；请刷新页面后重试";
+
+/// Checks the CSRF token of a session request: the `X-CSRF-Token` header, else the `csrf`
+/// field of a form (URL-encoded or multipart). The body is read once and handed on.
+async fn csrf_checked(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    body: Body,
+    expected: &str,
+) -> Result<Body, AppError> {
+    if expected.is_empty() {
+        return Err(AppError::Forbidden(CSRF_FAILED.to_owned()));
+    }
+    if let Some(sent) = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        return if same_secret(sent, expected) {
+            Ok(body)
+        } else {
+            Err(AppError::Forbidden(CSRF_FAILED.to_owned()))
+        };
+    }
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = axum::body::to_bytes(body, state.config.max_request_bytes)
+        .await
+        .map_err(|_| too_large(state))?;
+    let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
+        form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
+    } else if content_type.starts_with("multipart/form-data") {
+        multipart_field(&content_type, bytes.clone(), "csrf").await
+    } else {
+        None
+    };
+    match sent {
+        Some(sent) if same_secret(&sent, expected) => Ok(Body::from(bytes)),
+        _ => Err(AppError::Forbidden(CSRF_FAILED.to_owned())),
+    }
+}
+
+fn too_large(state: &AppState) -> AppError {
+    AppError::TooLarge(format!(
+        "请求过大：一次提交的文件合计不得超过 {} MB",
+        state.config.max_request_bytes / (1024 * 1024)
+    ))
+}
+
+/// A text field of a buffered multipart body.
+async fn multipart_field(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut form = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+/// Percent-encodes a path for a query value.
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A plain 403 for handlers' ownership checks.
+pub fn forbidden() -> AppError {
+    AppError::Forbidden("您无权查看或修改其他单位的报告".to_owned())
+}
+
+/// The status code pages use for a refused form (its errors shown beside the fields).
+pub const FORM_ERROR: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
