@@ -14,10 +14,15 @@ use crate::Lang;
 pub struct DbArgs {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: an SQLite file in the
     /// data directory).
-    #[arg(long, env = "DUBAN_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DUBAN_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub(crate) database_url: Option<String>,
     /// Data directory for the embedded SQLite database.
-    #[arg(long, env = "DUBAN_DATA_DIR", default_value = "data")]
+    #[arg(long, env = "DUBAN_DATA_DIR", default_value = "data", global = true)]
     pub(crate) data_dir: PathBuf,
 }
 

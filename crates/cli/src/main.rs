@@ -49,6 +49,8 @@ enum Command {
     Token(supervise::TokenArgs),
     /// Check the audit log: `duban audit verify`.
     Audit(supervise::AuditArgs),
+    /// Check the database's integrity and the audit chain.
+    Check(db::DbArgs),
     /// Record and send the reminders, chases and supervision notices due now.
     Remind(supervise::RemindArgs),
 }
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::User(args) => supervise::user(&args, cli.lang),
         Command::Token(args) => supervise::token(&args, cli.lang),
         Command::Audit(args) => supervise::audit(&args, cli.lang),
+        Command::Check(args) => supervise::check(&args, cli.lang),
         Command::Remind(args) => supervise::remind(&args, cli.lang),
     }
 }

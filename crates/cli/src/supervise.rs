@@ -320,6 +320,47 @@ pub struct AuditArgs {
     db: DbArgs,
 }
 
+/// `duban check`: the database's integrity and the audit chain.
+pub fn check(args: &DbArgs, lang: Lang) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let result = runtime.block_on(async {
+        let store = open(args).await?;
+        Ok::<_, StoreError>((store.integrity_check().await?, store.verify_audit().await?))
+    });
+    match result {
+        Ok((problems, audit)) if problems.is_empty() && audit.broken.is_none() => {
+            match lang {
+                Lang::Zh => println!(
+                    "数据库完整性检查通过；审计日志 {} 条，哈希链无误",
+                    audit.events
+                ),
+                Lang::En => println!(
+                    "database integrity check passed; audit log of {} events intact",
+                    audit.events
+                ),
+            }
+            ExitCode::SUCCESS
+        }
+        Ok((problems, audit)) => {
+            let mut lines = problems;
+            if let Some((id, why)) = audit.broken {
+                lines.push(format!("audit {id}: {why}"));
+            }
+            fail(&lines.join("\n"))
+        }
+        Err(e) => fail(&match lang {
+            Lang::Zh => e.to_string(),
+            Lang::En => e.message_en(),
+        }),
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 enum AuditAction {
     /// Recompute the hash chain of the audit log; fails if any event was changed or removed.

@@ -351,6 +351,10 @@ pub trait Store: Send + Sync {
     async fn audit_events(&self, offset: i64, limit: i64) -> Result<Vec<AuditEvent>>;
     /// Recomputes the audit chain.
     async fn verify_audit(&self) -> Result<AuditCheck>;
+
+    /// The database's own consistency check (SQLite `PRAGMA integrity_check` and foreign keys;
+    /// on PostgreSQL, the invariants between reports and their versions): problems found.
+    async fn integrity_check(&self) -> Result<Vec<String>>;
 }
 
 /// Connects to the database the URL names, creating an SQLite file (and its folder) if needed.

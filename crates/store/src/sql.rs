@@ -420,4 +420,37 @@ impl Store for SqlStore {
     async fn verify_audit(&self) -> Result<AuditCheck> {
         audit::verify(self).await
     }
+
+    async fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        if self.backend == Backend::Sqlite {
+            for row in sqlx::query("PRAGMA integrity_check")
+                .fetch_all(&self.pool)
+                .await?
+            {
+                let line: String = row.try_get(0)?;
+                if line != "ok" {
+                    problems.push(line);
+                }
+            }
+            let fk = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&self.pool)
+                .await?;
+            if !fk.is_empty() {
+                problems.push(format!("{} 行违反外键约束", fk.len()));
+            }
+        }
+        // A report's version count, status and its versions agree.
+        let rows = sqlx::query(
+            "SELECT r.id FROM reports r WHERE r.current_version <>
+                (SELECT COUNT(*) FROM report_versions v WHERE v.report_id = r.id)
+             OR (r.status IN ('submitted', 'approved') AND r.current_version = 0)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            problems.push(format!("报告 {} 的版本记录不一致", r.try_get::<i64, _>(0)?));
+        }
+        Ok(problems)
+    }
 }

@@ -171,8 +171,11 @@ async fn guard(
         }
         return fail(AppError::Forbidden("您的角色无权执行此操作".to_owned()));
     }
+    // The forced password change is for people at a browser; an API token never used the
+    // one-time password.
     if let Some(user) = &viewer.user
-        && user.must_change_password
+        && viewer.via == Via::Session
+        && crate::account::must_change(user, &state.config.security)
         && !matches!(
             path.as_str(),
             "/account" | "/account/password" | "/logout" | "/api/v1/me"
