@@ -25,7 +25,8 @@ before(async () => {
   const firstLine = await new Promise((ok, fail) => {
     server.on('error', fail);
     server.on('exit', (code) => fail(new Error(`duban serve exited with ${code}`)));
-    createInterface({ input: server.stdout }).once('line', ok);
+    // A fresh database prints the administrator's one-time password first.
+    createInterface({ input: server.stdout }).on('line', (line) => { if (line.includes('http://')) ok(line); });
   });
   base = firstLine.match(/http:\/\/[^/ ]+/)[0];
   browser = await chromium.launch({

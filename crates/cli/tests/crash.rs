@@ -44,7 +44,10 @@ impl Target {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    #[allow(clippy::zombie_processes, reason = "the caller kills and waits for the server")]
+    #[allow(
+        clippy::zombie_processes,
+        reason = "the caller kills and waits for the server"
+    )]
     fn start(&self) -> (Child, String) {
         let mut args = vec![
             "serve",

@@ -14,21 +14,26 @@ const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id,
     u.password_changed_at, u.disabled_at";
 
 fn user(r: &sqlx::any::AnyRow) -> Result<UserRecord> {
-    let role: String = r.try_get(3)?;
+    user_at(r, 0)
+}
+
+/// A user from the columns of `USER_COLUMNS` starting at `o`.
+fn user_at(r: &sqlx::any::AnyRow, o: usize) -> Result<UserRecord> {
+    let role: String = r.try_get(o + 3)?;
     Ok(UserRecord {
-        id: r.try_get(0)?,
-        username: r.try_get(1)?,
-        display_name: r.try_get(2)?,
+        id: r.try_get(o)?,
+        username: r.try_get(o + 1)?,
+        display_name: r.try_get(o + 2)?,
         role: AccountRole::parse(&role)
             .ok_or_else(|| StoreError::Corrupt(format!("未知角色 {role}")))?,
-        unit_id: r.try_get(4)?,
-        unit_name: r.try_get(5)?,
-        password_hash: r.try_get(6)?,
-        must_change_password: r.try_get::<i64, _>(7)? != 0,
-        failed_logins: r.try_get(8)?,
-        locked_until: r.try_get(9)?,
-        password_changed_at: r.try_get(10)?,
-        disabled_at: r.try_get(11)?,
+        unit_id: r.try_get(o + 4)?,
+        unit_name: r.try_get(o + 5)?,
+        password_hash: r.try_get(o + 6)?,
+        must_change_password: r.try_get::<i64, _>(o + 7)? != 0,
+        failed_logins: r.try_get(o + 8)?,
+        locked_until: r.try_get(o + 9)?,
+        password_changed_at: r.try_get(o + 10)?,
+        disabled_at: r.try_get(o + 11)?,
     })
 }
 
@@ -316,30 +321,25 @@ pub(crate) async fn session(
     id_hash: &str,
     policy: &SecurityPolicy,
 ) -> Result<Option<SessionRecord>> {
-    let row = sqlx::query(
-        "SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions
-         WHERE id_hash = $1 AND ended_at IS NULL",
-    )
-    .bind(id_hash)
-    .fetch_optional(&store.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let (user_id, csrf_token, created_at, last_seen_at): (i64, String, i64, i64) = (
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
+    // One query for the session and its account: every signed-in request makes it.
+    let sql = format!(
+        "SELECT s.csrf_token, s.created_at, s.last_seen_at, {USER_COLUMNS} FROM sessions s
+         JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id
+         WHERE s.id_hash = $1 AND s.ended_at IS NULL"
     );
+    let row = sqlx::query(&sql)
+        .bind(id_hash)
+        .fetch_optional(&store.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (csrf_token, created_at, last_seen_at): (String, i64, i64) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    let user = user_at(&row, 3)?;
     let t = now();
     if t - last_seen_at > policy.idle_timeout_seconds
         || t - created_at > policy.absolute_timeout_seconds
+        || user.disabled_at.is_some()
     {
-        return Ok(None);
-    }
-    let Some(user) = by_id(store, user_id).await? else {
-        return Ok(None);
-    };
-    if user.disabled_at.is_some() {
         return Ok(None);
     }
     // Touch at most once a minute: a page view is not a write worth a disk flush.
@@ -414,12 +414,14 @@ pub(crate) async fn create_token(
 
 /// The live account a token belongs to.
 pub(crate) async fn token_user(store: &SqlStore, token_hash: &str) -> Result<Option<UserRecord>> {
-    let row =
-        sqlx::query("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(&store.pool)
-            .await?;
-    let Some(row) = row else { return Ok(None) };
-    let user = by_id(store, row.try_get(0)?).await?;
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+         LEFT JOIN units n ON n.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    );
+    let row = sqlx::query(&sql)
+        .bind(token_hash)
+        .fetch_optional(&store.pool)
+        .await?;
+    let user = row.as_ref().map(user).transpose()?;
     Ok(user.filter(|u| u.disabled_at.is_none()))
 }

@@ -430,8 +430,13 @@ pub(crate) async fn reports(store: &SqlStore, filter: &ReportFilter) -> Result<V
 }
 
 /// How many reports a filter matches (for paging).
+/// Counts stop here (pages show "10000+").
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many reports a filter matches (for paging), at most [`COUNT_CAP`].
 pub(crate) async fn count_reports(store: &SqlStore, filter: &ReportFilter) -> Result<i64> {
-    let mut sql = "SELECT COUNT(*) FROM reports r WHERE 1 = 1".to_owned();
+    // Counted up to a cap: an exact count of a long queue costs more than it tells.
+    let mut sql = "SELECT COUNT(*) FROM (SELECT 1 FROM reports r WHERE 1 = 1".to_owned();
     let mut n = 0;
     let mut ints = Vec::new();
     if let Some(r) = filter.round_id {
@@ -448,6 +453,7 @@ pub(crate) async fn count_reports(store: &SqlStore, filter: &ReportFilter) -> Re
         n += 1;
         sql.push_str(&format!(" AND r.status = ${n}"));
     }
+    sql.push_str(&format!(" LIMIT {COUNT_CAP}) capped"));
     let mut q = sqlx::query(&sql);
     for i in ints {
         q = q.bind(i);

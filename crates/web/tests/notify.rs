@@ -26,7 +26,9 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<(Vec<String>, String)>>>) {
     let kept = mail.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((socket, _)) = listener.accept().await else { return };
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
             let kept = kept.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
@@ -91,28 +93,46 @@ async fn overdue_reports_are_chased_once_on_every_channel() {
     let (port, mail) = smtp_sink().await;
     let (url, hooks) = webhook_sink().await;
     let w = World::with("notify", |c| {
-        c.smtp = Some(duban_web::SmtpConfig { host: "127.0.0.1".into(), port, from: "duban@haidong.gov.cn".into(), credentials: None });
+        c.smtp = Some(duban_web::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            from: "duban@haidong.gov.cn".into(),
+            credentials: None,
+        });
         c.webhook_url = Some(url.clone());
-        c.unit_emails.insert(LEAD.into(), "jtj@haidong.gov.cn".into());
+        c.unit_emails
+            .insert(LEAD.into(), "jtj@haidong.gov.cn".into());
     })
     .await;
     // The big round is due in 2099: nothing yet. A round for the lead unit was due yesterday.
-    let first = duban_web::notify::run_once(w.store.as_ref(), &w.config).await.unwrap();
+    let first = duban_web::notify::run_once(w.store.as_ref(), &w.config)
+        .await
+        .unwrap();
     assert_eq!(first, duban_web::notify::RunReport::default());
     let yesterday = Date::from_unix(now(), 8).plus_days(-1);
     w.store
-        .open_round(&Actor::cli(), &NewRound {
-            plan_id: w.plan_id,
-            title: "专项督办".into(),
-            cadence: "ad_hoc".into(),
-            period_start: yesterday.plus_days(-30),
-            period_end: yesterday,
-            due_on: yesterday,
-            scope: RoundScope::Unit(LEAD.into()),
-        })
+        .open_round(
+            &Actor::cli(),
+            &NewRound {
+                plan_id: w.plan_id,
+                title: "专项督办".into(),
+                cadence: "ad_hoc".into(),
+                period_start: yesterday.plus_days(-30),
+                period_end: yesterday,
+                due_on: yesterday,
+                scope: RoundScope::Unit(LEAD.into()),
+            },
+        )
         .await
         .unwrap();
-    let overdue = w.store.outstanding_reports().await.unwrap().into_iter().filter(|o| o.due_on == yesterday).count();
+    let overdue = w
+        .store
+        .outstanding_reports()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.due_on == yesterday)
+        .count();
     assert!(overdue > 3, "{overdue}");
     // Two servers run the job at once, then it runs again: each notice once.
     let (a, b) = tokio::join!(
@@ -120,16 +140,31 @@ async fn overdue_reports_are_chased_once_on_every_channel() {
         duban_web::notify::run_once(w.store.as_ref(), &w.config)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
-    let again = duban_web::notify::run_once(w.store.as_ref(), &w.config).await.unwrap();
-    assert_eq!(a.recorded + b.recorded, overdue * 3, "app, e-mail and webhook per report");
+    let again = duban_web::notify::run_once(w.store.as_ref(), &w.config)
+        .await
+        .unwrap();
+    assert_eq!(
+        a.recorded + b.recorded,
+        overdue * 3,
+        "app, e-mail and webhook per report"
+    );
     assert_eq!(a.delivered + b.delivered, overdue * 2);
     assert_eq!((again.recorded, again.delivered), (0, 0));
     let mail = mail.lock().unwrap().clone();
     assert_eq!(mail.len(), overdue);
-    assert!(mail.iter().all(|(to, _)| to == &vec!["<jtj@haidong.gov.cn>".to_owned()]));
+    assert!(
+        mail.iter()
+            .all(|(to, _)| to == &vec!["<jtj@haidong.gov.cn>".to_owned()])
+    );
     let hooks = hooks.lock().unwrap().clone();
     assert_eq!(hooks.len(), overdue);
-    assert!(hooks.iter().all(|h| h["msgtype"] == "text" && h["text"]["content"].as_str().unwrap().starts_with("【督办】")));
+    assert!(hooks.iter().all(|h| {
+        h["msgtype"] == "text"
+            && h["text"]["content"]
+                .as_str()
+                .unwrap()
+                .starts_with("【督办】")
+    }));
     // The unit sees them in the application.
     let lead = w.session("lead").await;
     let page = w.get("/notices", Some(&lead)).await;

@@ -42,7 +42,9 @@ CREATE INDEX notifications_by_unit ON notifications (unit_id, channel);
 -- The role the unit holds in the task (lead, co, implementer); group members inherit it.
 ALTER TABLE reports ADD COLUMN role TEXT NOT NULL DEFAULT 'lead';
 CREATE INDEX reports_by_round ON reports (round_id, status);
-CREATE INDEX reports_by_status ON reports (status, updated_at);
+-- The review queue (oldest first) and a unit's list, without sorting.
+CREATE INDEX reports_by_status ON reports (status, updated_at, id);
+CREATE INDEX reports_by_unit_id ON reports (unit_id, id);
 CREATE INDEX report_versions_by_report ON report_versions (report_id);
 CREATE INDEX observations_by_version ON observations (report_version_id);
 
