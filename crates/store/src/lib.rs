@@ -237,7 +237,7 @@ pub trait Store: Send + Sync {
     async fn round(&self, round_id: i64) -> Result<Option<RoundRecord>>;
     /// Reports matching a filter (the review queue: status `submitted`, oldest first).
     async fn reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>>;
-    /// How many reports match a filter, counted up to 10,000 (a page shows "10000+").
+    /// How many reports match a filter, counted up to 1,000 (a page shows "1000+").
     async fn count_reports(&self, filter: &ReportFilter) -> Result<i64>;
     /// A report's list row (cheap: for permission checks).
     async fn report_row(&self, report_id: i64) -> Result<Option<ReportRow>>;

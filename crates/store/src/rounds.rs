@@ -423,15 +423,14 @@ pub(crate) async fn reports(store: &SqlStore, filter: &ReportFilter) -> Result<V
     let rows = q
         .bind(limit)
         .bind(filter.offset.max(0))
-        .persistent(false)
         .fetch_all(&store.pool)
         .await?;
     rows.iter().map(report_row).collect()
 }
 
 /// How many reports a filter matches (for paging).
-/// Counts stop here (pages show "10000+").
-pub const COUNT_CAP: i64 = 10_000;
+/// Counts stop here (pages show "1000+").
+pub const COUNT_CAP: i64 = 1_000;
 
 /// How many reports a filter matches (for paging), at most [`COUNT_CAP`].
 pub(crate) async fn count_reports(store: &SqlStore, filter: &ReportFilter) -> Result<i64> {
@@ -461,10 +460,7 @@ pub(crate) async fn count_reports(store: &SqlStore, filter: &ReportFilter) -> Re
     if let Some(s) = &filter.status {
         q = q.bind(s.clone());
     }
-    Ok(q.persistent(false)
-        .fetch_one(&store.pool)
-        .await?
-        .try_get(0)?)
+    Ok(q.fetch_one(&store.pool).await?.try_get(0)?)
 }
 
 pub(crate) async fn report_row_by_id(store: &SqlStore, id: i64) -> Result<Option<ReportRow>> {

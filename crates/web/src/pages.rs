@@ -275,7 +275,12 @@ pub async fn node(
         .map(ProjectRow::of)
         .collect();
     let children: Vec<NodeRow> = plan.children(Some(&node.id)).map(NodeRow::of).collect();
+    let annual_points = match state.store.work_points(id, &key).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
+    };
     let ctx = context! {
+        annual_points,
         node => ser(&NodeRow::of(node)),
         paragraphs => node.text.lines().map(str::to_owned).collect::<Vec<_>>(),
         line => node.line,

@@ -579,7 +579,7 @@ pub async fn review_queue(
             &state,
             &lang,
             "review.html",
-            context! { rows => ser(&rows), total, page => page_no, pages => (total + per_page - 1) / per_page },
+            context! { rows => ser(&rows), total, page => page_no },
             StatusCode::OK,
         ),
         (Err(e), _) | (_, Err(e)) => error_page(&state, &lang, &AppError::Store(e)),

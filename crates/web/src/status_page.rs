@@ -1,5 +1,5 @@
 //! Status of a plan's targets and tasks (rules in `duban_domain::supervision`, method in
-//! `docs/status.md`), rolled up to chapters, units and counties; the page and its data.
+//! `docs/status.md`), rolled up to chapters, sections, units and counties; the page and its data.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -94,6 +94,8 @@ pub struct PlanStatus {
     pub task_counts: Counts,
     /// By chapter.
     pub chapters: Vec<Group>,
+    /// By section (the second level).
+    pub sections: Vec<Group>,
     /// By responsible unit.
     pub units: Vec<Group>,
     /// By county-level division.
@@ -214,15 +216,83 @@ fn task_status(
     }
 }
 
-fn chapter_of<'a>(plan: &'a Plan, node: &'a Node) -> &'a Node {
+/// Adds a node's task status and its targets' statuses to a group's counts.
+fn tally(
+    key: &str,
+    task_by_key: &HashMap<&str, &TaskStatus>,
+    targets_of_node: &HashMap<&str, Vec<&TargetStatus>>,
+    tasks: &mut Counts,
+    targets: &mut Counts,
+) {
+    if let Some(t) = task_by_key.get(key) {
+        tasks.add(t.status);
+    }
+    for t in targets_of_node.get(key).into_iter().flatten() {
+        targets.add(t.status);
+    }
+}
+
+/// The node's ancestors from the top (chapter first), itself last.
+fn lineage<'a>(plan: &'a Plan, node: &'a Node) -> Vec<&'a Node> {
+    let mut chain = vec![node];
     let mut current = node;
     for _ in 0..64 {
         match current.parent.as_ref().and_then(|p| plan.node(p)) {
-            Some(parent) => current = parent,
+            Some(parent) => {
+                chain.push(parent);
+                current = parent;
+            }
             None => break,
         }
     }
-    current
+    chain.reverse();
+    chain
+}
+
+/// Counts of the tasks and targets under the nodes at one depth (0: chapters, 1: sections).
+fn roll_up(
+    plan: &Plan,
+    depth: usize,
+    task_by_key: &HashMap<&str, &TaskStatus>,
+    targets_of_node: &HashMap<&str, Vec<&TargetStatus>>,
+) -> Vec<Group> {
+    let position: HashMap<&str, usize> = plan
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.0.as_str(), i))
+        .collect();
+    let mut groups: BTreeMap<usize, (String, String, Counts, Counts)> = BTreeMap::new();
+    for node in &plan.nodes {
+        let chain = lineage(plan, node);
+        let Some(head) = chain.get(depth) else {
+            continue;
+        };
+        let entry = groups
+            .entry(position.get(head.id.0.as_str()).copied().unwrap_or(0))
+            .or_insert_with(|| {
+                let name = format!("{} {}", head.number.clone().unwrap_or_default(), head.title)
+                    .trim()
+                    .to_owned();
+                (
+                    head.id.0.clone(),
+                    name,
+                    Counts::default(),
+                    Counts::default(),
+                )
+            });
+        tally(
+            &node.id.0,
+            task_by_key,
+            targets_of_node,
+            &mut entry.2,
+            &mut entry.3,
+        );
+    }
+    groups
+        .into_values()
+        .map(|(k, n, t, g)| group(k, n, t, g))
+        .collect()
 }
 
 fn group(key: String, name: String, tasks: Counts, targets: Counts) -> Group {
@@ -268,44 +338,6 @@ pub fn compute(
             m.entry(t.node.as_str()).or_default().push(t);
             m
         });
-    // Chapters: the tasks and targets under each.
-    let mut chapters: BTreeMap<usize, (String, String, Counts, Counts)> = BTreeMap::new();
-    let position: HashMap<&str, usize> = plan
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.0.as_str(), i))
-        .collect();
-    for node in &plan.nodes {
-        let chapter = chapter_of(plan, node);
-        let entry = chapters
-            .entry(position.get(chapter.id.0.as_str()).copied().unwrap_or(0))
-            .or_insert_with(|| {
-                let name = format!(
-                    "{} {}",
-                    chapter.number.clone().unwrap_or_default(),
-                    chapter.title
-                )
-                .trim()
-                .to_owned();
-                (
-                    chapter.id.0.clone(),
-                    name,
-                    Counts::default(),
-                    Counts::default(),
-                )
-            });
-        if let Some(t) = task_by_key.get(node.id.0.as_str()) {
-            entry.2.add(t.status);
-        }
-        for t in targets_of_node
-            .get(node.id.0.as_str())
-            .into_iter()
-            .flatten()
-        {
-            entry.3.add(t.status);
-        }
-    }
     // Units: the tasks they are responsible for and the targets on them.
     let mut units: BTreeMap<String, (Counts, Counts)> = BTreeMap::new();
     for node in plan.assigned_nodes() {
@@ -318,14 +350,13 @@ pub fn compute(
                 continue;
             }
             let entry = units.entry(a.unit.clone()).or_default();
-            entry.0.add(t.status);
-            for target in targets_of_node
-                .get(node.id.0.as_str())
-                .into_iter()
-                .flatten()
-            {
-                entry.1.add(target.status);
-            }
+            tally(
+                &t.key,
+                &task_by_key,
+                &targets_of_node,
+                &mut entry.0,
+                &mut entry.1,
+            );
         }
     }
     let counties = counties
@@ -337,16 +368,13 @@ pub fn compute(
                 if !node.responsible.iter().any(|a| c.units.contains(&a.unit)) {
                     continue;
                 }
-                if let Some(t) = task_by_key.get(node.id.0.as_str()) {
-                    tasks_c.add(t.status);
-                }
-                for target in targets_of_node
-                    .get(node.id.0.as_str())
-                    .into_iter()
-                    .flatten()
-                {
-                    targets_c.add(target.status);
-                }
+                tally(
+                    &node.id.0,
+                    &task_by_key,
+                    &targets_of_node,
+                    &mut tasks_c,
+                    &mut targets_c,
+                );
             }
             group(c.adcode.clone(), c.name.clone(), tasks_c, targets_c)
         })
@@ -356,10 +384,8 @@ pub fn compute(
         today,
         target_counts: targets.iter().map(|t| t.status).collect(),
         task_counts: tasks.iter().map(|t| t.status).collect(),
-        chapters: chapters
-            .into_values()
-            .map(|(k, n, t, g)| group(k, n, t, g))
-            .collect(),
+        chapters: roll_up(plan, 0, &task_by_key, &targets_of_node),
+        sections: roll_up(plan, 1, &task_by_key, &targets_of_node),
         units: units
             .into_iter()
             .map(|(name, (t, g))| group(name.clone(), name, t, g))

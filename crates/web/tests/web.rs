@@ -348,3 +348,37 @@ async fn health_answers() {
     assert_eq!((ok.status, ok.body.as_str()), (StatusCode::OK, "ok"));
     drop(store);
 }
+
+#[test]
+fn every_word_a_template_uses_exists_in_both_languages() {
+    let i18n =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/i18n.rs"))
+            .unwrap();
+    let mut missing = Vec::new();
+    for entry in
+        std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap()
+    {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        // `t.key` and `t["key"]` (prefixed keys like t["st_" ~ x] are listed in full in i18n.rs).
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("t.") {
+            let before = rest[..i].chars().last();
+            rest = &rest[i + 2..];
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let key: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if !key.is_empty()
+                && !i18n.contains(&format!("(\"{key}\","))
+                && !i18n.contains(&format!("\"{key}\",\n"))
+            {
+                missing.push(format!("{}: {key}", path.display()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+}
