@@ -69,6 +69,14 @@ pub struct SupervisionArgs {
     /// A webhook that receives every notice as JSON (WeCom, DingTalk and similar bots).
     #[arg(long, env = "DUBAN_WEBHOOK_URL", hide_env_values = true)]
     webhook_url: Option<String>,
+    /// County boundaries for the map: a GeoJSON FeatureCollection whose features carry their
+    /// GB/T 2260 code in `id` or `properties.adcode` (default: the bundled demo boundaries,
+    /// not an approved map).
+    #[arg(long, env = "DUBAN_MAP_GEOJSON")]
+    map_geojson: Option<PathBuf>,
+    /// The map's source and approval number (审图号), shown under it.
+    #[arg(long, env = "DUBAN_MAP_ATTRIBUTION")]
+    map_attribution: Option<String>,
 }
 
 impl SupervisionArgs {
@@ -104,7 +112,20 @@ impl SupervisionArgs {
                 })?
             }
         };
+        let map_geojson = match &self.map_geojson {
+            None => None,
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                duban_web::map_codes(&bytes).map_err(|e| match lang {
+                    Lang::Zh => format!("地图文件 {} 无法使用：{e}", path.display()),
+                    Lang::En => format!("map file {} cannot be used: {e}", path.display()),
+                })?;
+                Some(bytes.into())
+            }
+        };
         Ok(Config {
+            map_geojson,
+            map_attribution: self.map_attribution.clone(),
             security: SecurityPolicy {
                 password: PasswordPolicy {
                     min_length: self.password_min_length.max(1),

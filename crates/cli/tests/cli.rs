@@ -315,3 +315,25 @@ fn serve_shows_the_demo_plan_and_stops_gracefully() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_map_file_without_county_codes_is_refused() {
+    let bad = temp_file(
+        "map",
+        "bad.geojson",
+        br#"{"type":"FeatureCollection","features":[{"properties":{"name":"x"}}]}"#,
+    );
+    let out = duban(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--map-geojson",
+        arg(&bad),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("地图文件") && stderr(&out).contains("行政区划代码"),
+        "{}",
+        stderr(&out)
+    );
+}

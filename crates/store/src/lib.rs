@@ -352,6 +352,10 @@ pub trait Store: Send + Sync {
     /// Recomputes the audit chain.
     async fn verify_audit(&self) -> Result<AuditCheck>;
 
+    /// A number that grows with every write (the audit chain's length): caches of computed
+    /// views key on it.
+    async fn change_counter(&self) -> Result<i64>;
+
     /// The database's own consistency check (SQLite `PRAGMA integrity_check` and foreign keys;
     /// on PostgreSQL, the invariants between reports and their versions): problems found.
     async fn integrity_check(&self) -> Result<Vec<String>>;

@@ -418,6 +418,11 @@ pub struct PlanFacts {
     pub targets: std::collections::HashMap<String, (TargetSettings, Vec<Observation>)>,
     /// Per task key, its reports by round.
     pub tasks: std::collections::HashMap<String, Vec<TaskReportFact>>,
+    /// Per target key, when each of its approved observations was recorded (unix time), in the
+    /// order of `targets[key].1`.
+    pub recorded_at: std::collections::HashMap<String, Vec<i64>>,
+    /// The plan's rounds: id, title, opened at (unix time), oldest first.
+    pub rounds: Vec<(i64, String, i64)>,
 }
 
 /// A report not in yet, for the reminder job.

@@ -453,4 +453,11 @@ impl Store for SqlStore {
         }
         Ok(problems)
     }
+
+    async fn change_counter(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get(0)?)
+    }
 }

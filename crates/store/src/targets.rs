@@ -464,7 +464,7 @@ pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
         }
     }
     let rows = sqlx::query(
-        "SELECT t.target_key, o.observed_on, o.value FROM observations o JOIN targets t ON t.id = o.target_id
+        "SELECT t.target_key, o.observed_on, o.value, o.recorded_at FROM observations o JOIN targets t ON t.id = o.target_id
          JOIN plan_versions v ON v.id = t.plan_version_id WHERE v.plan_id = $1 AND o.status = 'approved'",
     )
     .bind(plan_id)
@@ -478,6 +478,11 @@ pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
                 on,
                 value: r.try_get(2)?,
             });
+            facts
+                .recorded_at
+                .entry(key)
+                .or_default()
+                .push(r.try_get(3)?);
         }
     }
     let rows = sqlx::query(
@@ -511,5 +516,15 @@ pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
             });
     }
     facts.tasks = tasks;
+    let rows =
+        sqlx::query("SELECT id, title, opened_at FROM rounds WHERE plan_id = $1 ORDER BY id")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for r in &rows {
+        facts
+            .rounds
+            .push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+    }
     Ok(facts)
 }

@@ -145,10 +145,19 @@ fn plan(n: usize) -> Plan {
 struct Route {
     label: &'static str,
     path: String,
+    /// A `Cookie:` header line for routes that need a signed-in leader.
+    cookie: Option<String>,
 }
 
-async fn fetch(stream: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, usize)> {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n");
+async fn fetch(
+    stream: &mut BufReader<TcpStream>,
+    path: &str,
+    cookie: Option<&str>,
+) -> std::io::Result<(u16, usize)> {
+    let extra = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\n{extra}\r\n");
     stream.get_mut().write_all(request.as_bytes()).await?;
     let mut status_line = String::new();
     stream.read_line(&mut status_line).await?;
@@ -177,7 +186,8 @@ async fn load(address: &str, route: &Route) -> (f64, Duration, Duration, usize) 
     let deadline = Instant::now() + Duration::from_secs(SECONDS_PER_ROUTE);
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
-        let (address, path) = (address.to_owned(), route.path.clone());
+        let (address, path, cookie) =
+            (address.to_owned(), route.path.clone(), route.cookie.clone());
         tasks.push(tokio::spawn(async move {
             let tcp = TcpStream::connect(&address).await.expect("connect");
             tcp.set_nodelay(true).expect("nodelay");
@@ -186,7 +196,7 @@ async fn load(address: &str, route: &Route) -> (f64, Duration, Duration, usize) 
             let mut bad = 0usize;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match fetch(&mut stream, &path).await {
+                match fetch(&mut stream, &path, cookie.as_deref()).await {
                     Ok((200, _)) => times.push(t.elapsed()),
                     _ => bad += 1,
                 }
@@ -293,6 +303,35 @@ async fn run(label: &str, url: &str) {
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address").to_string();
+    // A leader's session for the dashboard.
+    let leader = store
+        .create_user(
+            &duban_store::Actor::cli(),
+            &duban_store::NewUser {
+                username: format!("leader-{}", std::process::id()),
+                display_name: "leader".into(),
+                role: duban_domain::supervision::AccountRole::Leader,
+                unit_id: None,
+                password_hash: "-".into(),
+            },
+        )
+        .await
+        .expect("leader");
+    store
+        .set_password(&duban_store::Actor::cli(), leader, "-", false)
+        .await
+        .expect("leader password");
+    let session = duban_web::auth::random_hex(32);
+    store
+        .create_session(
+            &duban_store::Actor::cli(),
+            leader,
+            &duban_web::auth::sha256_hex(session.as_bytes()),
+            "csrf",
+        )
+        .await
+        .expect("session");
+    let cookie = Some(format!("duban_session={session}"));
     let app = duban_web::router(duban_web::AppState::new(store));
     // As `duban serve` does.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -305,38 +344,62 @@ async fn run(label: &str, url: &str) {
         Route {
             label: "page  overview",
             path: "/plans/25".into(),
+            cookie: None,
         },
         Route {
             label: "page  task",
             path: "/plans/25/nodes/5.2.7".into(),
+            cookie: None,
         },
         Route {
             label: "page  unit",
             path: format!("/plans/25/units/{unit}"),
+            cookie: None,
         },
         Route {
             label: "page  search (one plan)",
             path: format!("/search?q={q}&plan=25"),
+            cookie: None,
         },
         Route {
             label: "page  search (all plans)",
             path: format!("/search?q={q}"),
+            cookie: None,
         },
         Route {
             label: "api   plan",
             path: "/api/v1/plans/25".into(),
+            cookie: None,
         },
         Route {
             label: "api   node",
             path: "/api/v1/plans/25/nodes/5.2.7".into(),
+            cookie: None,
         },
         Route {
             label: "api   unit",
             path: format!("/api/v1/plans/25/units/{unit}"),
+            cookie: None,
+        },
+        Route {
+            label: "page  dashboard",
+            path: "/plans/25/dashboard".into(),
+            cookie: cookie.clone(),
+        },
+        Route {
+            label: "page  status",
+            path: "/plans/25/status".into(),
+            cookie: None,
+        },
+        Route {
+            label: "api   status",
+            path: "/api/v1/plans/25/status".into(),
+            cookie: None,
         },
         Route {
             label: "api   search (all plans)",
             path: format!("/api/v1/search?q={q}"),
+            cookie: None,
         },
     ];
     // `DUBAN_LOAD_ROUTES=search` keeps only the routes whose label holds the text.
@@ -348,7 +411,7 @@ async fn run(label: &str, url: &str) {
     // Warm up: the first request of a plan fills the web layer's cache.
     for route in &routes {
         let mut stream = BufReader::new(TcpStream::connect(&address).await.expect("connect"));
-        let _ = fetch(&mut stream, &route.path).await;
+        let _ = fetch(&mut stream, &route.path, route.cookie.as_deref()).await;
     }
     println!(
         "{:<28} {:>10} {:>10} {:>10} {:>6}",

@@ -41,6 +41,11 @@ pub struct Config {
     pub webhook_url: Option<String>,
     /// Where unit e-mail addresses come from: `unit name → address`.
     pub unit_emails: std::collections::HashMap<String, String>,
+    /// County boundaries for the map: a GeoJSON FeatureCollection whose features carry their
+    /// GB/T 2260 code (`id` or `properties.adcode`). None: the bundled demo boundaries.
+    pub map_geojson: Option<axum::body::Bytes>,
+    /// The map's source and approval (审图号), shown under it.
+    pub map_attribution: Option<String>,
 }
 
 impl Default for Config {
@@ -56,6 +61,8 @@ impl Default for Config {
             smtp: None,
             webhook_url: None,
             unit_emails: std::collections::HashMap::new(),
+            map_geojson: None,
+            map_attribution: None,
         }
     }
 }

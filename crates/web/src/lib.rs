@@ -7,9 +7,11 @@
 
 mod account;
 mod api;
+mod assets;
 pub mod auth;
 mod cache;
 mod config;
+mod dashboard;
 mod error;
 mod evidence;
 mod i18n;
@@ -31,6 +33,7 @@ use std::sync::Arc;
 use axum::Router;
 use duban_store::Store;
 
+pub use assets::map_codes;
 pub use config::{Config, SmtpConfig};
 pub use i18n::Lang;
 
@@ -41,6 +44,7 @@ pub struct AppState {
     templates: Arc<minijinja::Environment<'static>>,
     plans: Arc<cache::PlanCache>,
     config: Arc<Config>,
+    dashboards: Arc<dashboard::DashboardCache>,
 }
 
 impl AppState {
@@ -56,6 +60,7 @@ impl AppState {
             templates: Arc::new(pages::templates()),
             plans: Arc::default(),
             config: Arc::new(config),
+            dashboards: Arc::default(),
         }
     }
 

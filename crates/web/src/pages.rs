@@ -73,6 +73,15 @@ pub fn templates() -> Environment<'static> {
         ("users.html", include_str!("../templates/users.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("notices.html", include_str!("../templates/notices.html")),
+        (
+            "dashboard.html",
+            include_str!("../templates/dashboard.html"),
+        ),
+        ("county.html", include_str!("../templates/county.html")),
+        (
+            "workbench.html",
+            include_str!("../templates/workbench.html"),
+        ),
         ("error.html", include_str!("../templates/error.html")),
     ];
     for (name, source) in files {
@@ -390,7 +399,12 @@ pub async fn target(
         Err(e) => return error_page(&state, &lang, &e.into()),
     };
     let status = crate::status_page::compute_target(&plan, t, &facts);
+    let chart = crate::dashboard::chart(&plan, t, &status, &facts);
+    let chart_json = serde_json::to_string(&chart)
+        .unwrap_or_default()
+        .replace("</", "<\\/");
     let ctx = context! {
+        chart => ser(&chart), chart_json,
         row => ser(&TargetRow::of(t)), target => ser(t), comparator => t.comparator.symbol(), node => ser(&node),
         settings => ser(&settings), milestones => ser(&status.milestones), assessment => ser(&status.assessment),
         method => ser(&duban_domain::supervision::StatusMethod::parse(&facts.method).unwrap_or_default()),

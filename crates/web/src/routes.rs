@@ -15,7 +15,9 @@ use duban_domain::supervision::{Access, Ownership, permits};
 use crate::auth::{Via, Viewer, client_addr, same_secret};
 use crate::error::AppError;
 use crate::pages::{self, PageLang};
-use crate::{AppState, account, office, reports, rounds, status_page, supervise_api};
+use crate::{
+    AppState, account, assets, dashboard, office, reports, rounds, status_page, supervise_api,
+};
 
 /// One route: method, path (axum syntax) and what it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,10 @@ macro_rules! method_router {
 table! {
     GET "/healthz" Public => pages::healthz,
     GET "/static/style.css" Public => pages::style,
+    GET "/static/duban.js" Public => assets::duban_js,
+    GET "/static/vendor/echarts.min.js" Public => assets::echarts,
+    GET "/static/map.geojson" Public => assets::map,
+    GET "/static/licences" Public => assets::licences,
     GET "/" Public => pages::home,
     GET "/search" Public => pages::search,
     GET "/plans/{plan}" Public => pages::overview,
@@ -66,6 +72,10 @@ table! {
     GET "/plans/{plan}/targets/{target}" Public => pages::target,
     GET "/plans/{plan}/projects" Public => pages::projects,
     GET "/plans/{plan}/status" Public => status_page::status,
+    GET "/plans/{plan}/targets/{target}/data.csv" Public => dashboard::target_csv,
+    GET "/plans/{plan}/dashboard" Oversight => dashboard::dashboard_page,
+    GET "/plans/{plan}/counties/{county}" Oversight => dashboard::county_page,
+    GET "/workbench" Signed => dashboard::workbench,
     POST "/plans/{plan}/settings" Office => office::set_method,
     POST "/plans/{plan}/targets/{target}/settings" Office => office::target_settings,
     POST "/plans/{plan}/targets/{target}/observations" Office => office::record_observation,
@@ -128,6 +138,9 @@ pub fn router(state: AppState) -> Router {
     app.nest("/api/v1", crate::api::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        // Pages and JSON go out gzip-compressed to clients that accept it (the vendored
+        // files are compressed once at build time and pass through).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

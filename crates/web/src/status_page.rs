@@ -10,7 +10,7 @@ use duban_domain::supervision::{
     assess_task, decompose,
 };
 use duban_domain::{Node, Plan, Role, Target};
-use duban_store::{PlanFacts, now};
+use duban_store::PlanFacts;
 use minijinja::context;
 use serde::Serialize;
 
@@ -157,11 +157,36 @@ fn task_status(
     today: Date,
     offset_hours: i64,
 ) -> TaskStatus {
-    let reports = facts
+    task_status_of(plan, node, facts, today, offset_hours, None)
+}
+
+/// A task's status from all its reports, or (`only`) from one unit's: a county's part of a
+/// task it shares with others is judged by its own reports.
+fn task_status_of(
+    plan: &Plan,
+    node: &Node,
+    facts: &PlanFacts,
+    today: Date,
+    offset_hours: i64,
+    only: Option<&str>,
+) -> TaskStatus {
+    let all = facts
         .tasks
         .get(&node.id.0)
         .map(Vec::as_slice)
         .unwrap_or_default();
+    let own: Vec<_>;
+    let reports = match only {
+        Some(unit) => {
+            own = all
+                .iter()
+                .filter(|r| r.unit_name == unit)
+                .cloned()
+                .collect();
+            own.as_slice()
+        }
+        None => all,
+    };
     let latest_round = reports.iter().map(|r| r.round_id).max();
     let mut progress = TaskProgress::default();
     for r in reports.iter().filter(|r| Some(r.round_id) == latest_round) {
@@ -368,13 +393,17 @@ pub fn compute(
                 if !node.responsible.iter().any(|a| c.units.contains(&a.unit)) {
                     continue;
                 }
-                tally(
-                    &node.id.0,
-                    &task_by_key,
-                    &targets_of_node,
-                    &mut tasks_c,
-                    &mut targets_c,
+                // The county's part: its own reports on the task; the task's targets as they are.
+                tasks_c.add(
+                    task_status_of(plan, node, facts, today, offset_hours, Some(&c.name)).status,
                 );
+                for t in targets_of_node
+                    .get(node.id.0.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    targets_c.add(t.status);
+                }
             }
             group(c.adcode.clone(), c.name.clone(), tasks_c, targets_c)
         })
@@ -428,22 +457,13 @@ pub async fn counties(state: &AppState, plan: &Plan) -> Result<Vec<County>, AppE
     Ok(by_code.into_values().collect())
 }
 
-/// Loads facts and computes a plan's statuses.
+/// A plan's statuses (cached with the dashboard).
 pub async fn plan_status(
     state: &AppState,
     plan_id: i64,
-    plan: &Plan,
-) -> Result<PlanStatus, AppError> {
-    let facts = state.store.plan_facts(plan_id).await?;
-    let counties = counties(state, plan).await?;
-    let today = Date::from_unix(now(), state.config.utc_offset_hours);
-    Ok(compute(
-        plan,
-        &facts,
-        &counties,
-        today,
-        state.config.utc_offset_hours,
-    ))
+    plan: &crate::cache::Cached,
+) -> Result<std::sync::Arc<crate::dashboard::Dashboard>, AppError> {
+    crate::dashboard::dashboard(state, plan_id, plan).await
 }
 
 /// `GET /plans/{plan}/status`: targets and tasks by status, rolled up.
@@ -457,11 +477,11 @@ pub async fn status(
         Err(e) => return error_page(&state, &lang, &e),
     };
     match plan_status(&state, id, &plan).await {
-        Ok(s) => page(
+        Ok(d) => page(
             &state,
             &lang,
             "status.html",
-            context! { s => ser(&s), ..plan_ctx(id, &plan) },
+            context! { s => ser(&d.status), ..plan_ctx(id, &plan) },
         ),
         Err(e) => error_page(&state, &lang, &e),
     }

@@ -398,8 +398,8 @@ async fn plan_of(
 /// `GET /api/v1/plans/{plan}/status`.
 pub async fn status(State(state): State<AppState>, Path(raw): Path<String>) -> ApiResult {
     let (id, plan) = plan_of(&state, &raw).await?;
-    let s = crate::status_page::plan_status(&state, id, &plan).await?;
-    ok(serde_json::to_value(&s).unwrap_or_default())
+    let d = crate::status_page::plan_status(&state, id, &plan).await?;
+    ok(serde_json::to_value(&d.status).unwrap_or_default())
 }
 
 /// `GET /api/v1/plans/{plan}/targets/{target}/milestones`: baseline, milestones (saved or
