@@ -21,8 +21,10 @@ mod import;
 mod model;
 mod notices;
 mod registry;
+mod reports;
 mod rounds;
 mod sql;
+mod submission;
 mod targets;
 
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMetho
 
 use crate::model::*;
 use crate::{Backend, Imported, PlanSummary, Result, Source, Store, StoreError, UnitRecord};
-use crate::{accounts, audit, notices, rounds, targets};
+use crate::{accounts, audit, notices, reports, rounds, submission, targets};
 
 /// A store on an SQL database.
 pub(crate) struct SqlStore {
@@ -281,19 +281,19 @@ impl Store for SqlStore {
         rounds::round(self, round_id).await
     }
     async fn reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
-        rounds::reports(self, filter).await
+        reports::reports(self, filter).await
     }
     async fn count_reports(&self, filter: &ReportFilter) -> Result<i64> {
-        rounds::count_reports(self, filter).await
+        reports::count_reports(self, filter).await
     }
     async fn report_row(&self, report_id: i64) -> Result<Option<ReportRow>> {
-        rounds::report_row_by_id(self, report_id).await
+        reports::report_row_by_id(self, report_id).await
     }
     async fn report(&self, report_id: i64) -> Result<Option<ReportDetail>> {
-        rounds::report(self, report_id).await
+        reports::report(self, report_id).await
     }
     async fn sibling_reports(&self, report_id: i64) -> Result<Vec<ReportRow>> {
-        rounds::siblings(self, report_id).await
+        reports::siblings(self, report_id).await
     }
     async fn save_draft(
         &self,
@@ -302,7 +302,7 @@ impl Store for SqlStore {
         row_version: i64,
         body: &ReportBody,
     ) -> Result<i64> {
-        rounds::save_draft(self, actor, report_id, row_version, body).await
+        submission::save_draft(self, actor, report_id, row_version, body).await
     }
     async fn submit_report(
         &self,
@@ -311,7 +311,7 @@ impl Store for SqlStore {
         row_version: i64,
         submission: &Submission,
     ) -> Result<Submitted> {
-        rounds::submit(self, actor, report_id, row_version, submission).await
+        submission::submit(self, actor, report_id, row_version, submission).await
     }
     async fn review_report(
         &self,
@@ -321,10 +321,10 @@ impl Store for SqlStore {
         decision: Decision,
         comment: &str,
     ) -> Result<i64> {
-        rounds::review(self, actor, report_id, row_version, decision, comment).await
+        submission::review(self, actor, report_id, row_version, decision, comment).await
     }
     async fn evidence(&self, evidence_id: i64) -> Result<Option<EvidenceRecord>> {
-        rounds::evidence(self, evidence_id).await
+        reports::evidence(self, evidence_id).await
     }
     async fn target_settings(
         &self,

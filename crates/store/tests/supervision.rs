@@ -1,5 +1,4 @@
-//! The supervision store on every backend: accounts and lockout, rounds over the reference
-//! plan, drafts, idempotent submission, version checks, review, status facts, notices and the
+//! The supervision store on every backend: rounds over the reference plan, drafts, idempotent submission, version checks, review, status facts, notices and the
 //! hash-chained audit log.
 
 #![allow(
@@ -11,180 +10,12 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
-use duban_domain::supervision::{AccountRole, Baseline, Date, Milestone, SecurityPolicy};
+use duban_domain::supervision::{AccountRole, Baseline, Milestone};
 use duban_store::{
-    Actor, Decision, NewNotice, NewObservation, NewRound, NewUser, ReportBody, ReportFilter,
-    RoundScope, Store, StoreError, Submission,
+    Actor, Decision, NewNotice, NewObservation, ReportBody, ReportFilter, RoundScope, StoreError,
+    Submission,
 };
-
-/// A store with the reference plan and the city's registry.
-async fn seeded(db: &TestDb) -> (Arc<dyn Store>, i64) {
-    let s = store(db).await;
-    s.load_registry(&registry()).await.unwrap();
-    let (source, plan) = reference();
-    let imported = s.import_plan(&source, &plan).await.unwrap();
-    (s, imported.plan_id)
-}
-
-fn date(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
-
-fn round(plan_id: i64, scope: RoundScope) -> NewRound {
-    NewRound {
-        plan_id,
-        title: "2025年3月调度".into(),
-        cadence: "monthly".into(),
-        period_start: date("2025-03-01"),
-        period_end: date("2025-03-31"),
-        due_on: date("2025-04-05"),
-        scope,
-    }
-}
-
-fn body(progress: &str, percent: f64) -> ReportBody {
-    ReportBody {
-        progress: progress.into(),
-        percent_complete: Some(percent),
-        ..ReportBody::default()
-    }
-}
-
-fn actor(user_id: i64, unit: Option<i64>, role: &str) -> Actor {
-    Actor {
-        user_id: Some(user_id),
-        unit_id: unit,
-        role: role.into(),
-        addr: Some("127.0.0.1".into()),
-    }
-}
-
-/// A real account to act as.
-async fn person(s: &Arc<dyn Store>, name: &str, role: AccountRole, unit: Option<i64>) -> Actor {
-    let id = s
-        .create_user(
-            &Actor::cli(),
-            &NewUser {
-                username: name.into(),
-                display_name: name.into(),
-                role,
-                unit_id: unit,
-                password_hash: "$argon2id$stub".into(),
-            },
-        )
-        .await
-        .unwrap();
-    actor(id, unit, role.as_str())
-}
-
-#[tokio::test]
-async fn accounts_lock_after_repeated_failures() {
-    for db in databases("accounts").await {
-        let (s, _) = seeded(&db).await;
-        let unit = s.unit("市交通运输局").await.unwrap().unwrap();
-        let new = |name: &str, role, unit_id| NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            unit_id,
-            password_hash: "$argon2id$stub".into(),
-        };
-        let admin = s
-            .create_user(&Actor::cli(), &new("admin", AccountRole::Admin, None))
-            .await
-            .unwrap();
-        let reporter = s
-            .create_user(
-                &Actor::cli(),
-                &new("jt", AccountRole::Reporter, Some(unit.id)),
-            )
-            .await
-            .unwrap();
-        let again = s
-            .create_user(&Actor::cli(), &new("jt", AccountRole::Leader, None))
-            .await;
-        assert!(matches!(again, Err(StoreError::Invalid(m)) if m.contains("已被使用")));
-        let no_unit = s
-            .create_user(&Actor::cli(), &new("x1", AccountRole::Reporter, None))
-            .await;
-        assert!(matches!(no_unit, Err(StoreError::Invalid(_))));
-        let user = s.user(reporter).await.unwrap().unwrap();
-        assert_eq!(user.unit_name.as_deref(), Some("市交通运输局"));
-        assert!(user.must_change_password);
-
-        let policy = SecurityPolicy {
-            max_failed_logins: 3,
-            ..SecurityPolicy::default()
-        };
-        for _ in 0..2 {
-            s.record_login(&Actor::system(), reporter, false, &policy)
-                .await
-                .unwrap();
-        }
-        assert_eq!(s.user(reporter).await.unwrap().unwrap().locked_until, None);
-        s.record_login(&Actor::system(), reporter, false, &policy)
-            .await
-            .unwrap();
-        let locked = s
-            .user(reporter)
-            .await
-            .unwrap()
-            .unwrap()
-            .locked_until
-            .unwrap();
-        assert!(locked > duban_store::now() + policy.lockout_seconds - 5);
-        // An administrator's reset unlocks and ends sessions.
-        s.create_session(&Actor::system(), reporter, "h1", "csrf1")
-            .await
-            .unwrap();
-        assert!(s.session("h1", &policy).await.unwrap().is_some());
-        s.set_password(
-            &actor(admin, None, "admin"),
-            reporter,
-            "$argon2id$new",
-            true,
-        )
-        .await
-        .unwrap();
-        let user = s.user(reporter).await.unwrap().unwrap();
-        assert_eq!((user.locked_until, user.failed_logins), (None, 0));
-        assert!(s.session("h1", &policy).await.unwrap().is_none());
-        // Idle timeout.
-        s.create_session(&Actor::system(), reporter, "h2", "csrf2")
-            .await
-            .unwrap();
-        let idle = SecurityPolicy {
-            idle_timeout_seconds: -1,
-            ..policy
-        };
-        assert!(s.session("h2", &idle).await.unwrap().is_none());
-        assert_eq!(
-            s.session("h2", &policy).await.unwrap().unwrap().csrf_token,
-            "csrf2"
-        );
-        // Disabled accounts lose sessions and tokens.
-        s.create_token(&Actor::cli(), reporter, "ci", "tokenhash")
-            .await
-            .unwrap();
-        assert_eq!(
-            s.token_user("tokenhash").await.unwrap().unwrap().id,
-            reporter
-        );
-        s.set_user_disabled(&Actor::cli(), reporter, true)
-            .await
-            .unwrap();
-        assert!(s.token_user("tokenhash").await.unwrap().is_none());
-        assert!(s.session("h2", &policy).await.unwrap().is_none());
-        let check = s.verify_audit().await.unwrap();
-        assert_eq!(check.broken, None);
-        assert!(check.events >= 10, "{check:?}");
-        drop(s);
-        db.cleanup().await;
-    }
-}
 
 #[tokio::test]
 async fn rounds_cover_the_chosen_tasks_and_expand_groups() {
@@ -235,14 +66,7 @@ async fn rounds_cover_the_chosen_tasks_and_expand_groups() {
             )
             .await
             .unwrap();
-        let rows = s
-            .reports(&ReportFilter {
-                round_id: Some(under),
-                limit: 1000,
-                ..ReportFilter::default()
-            })
-            .await
-            .unwrap();
+        let rows = round_reports(&s, under, 1000).await;
         assert!(!rows.is_empty() && rows.len() < r.reports as usize);
         for row in &rows {
             let mut node = plan.node(&duban_domain::NodeId(row.node_key.clone()));
@@ -261,14 +85,7 @@ async fn rounds_cover_the_chosen_tasks_and_expand_groups() {
             )
             .await
             .unwrap();
-        let rows = s
-            .reports(&ReportFilter {
-                round_id: Some(unit),
-                limit: 1000,
-                ..ReportFilter::default()
-            })
-            .await
-            .unwrap();
+        let rows = round_reports(&s, unit, 1000).await;
         assert!(rows.iter().all(|r| r.unit_name == "市交通运输局"));
         assert!(!rows.is_empty());
         // Bad rounds are refused, naming what is wrong.
@@ -293,14 +110,7 @@ async fn submission_is_idempotent_versioned_and_reviewed() {
             .open_round(&Actor::cli(), &round(plan_id, RoundScope::All))
             .await
             .unwrap();
-        let rows = s
-            .reports(&ReportFilter {
-                round_id: Some(round_id),
-                limit: 5,
-                ..ReportFilter::default()
-            })
-            .await
-            .unwrap();
+        let rows = round_reports(&s, round_id, 5).await;
         let report = &rows[0];
         let me = person(&s, "reporter", AccountRole::Reporter, Some(report.unit_id)).await;
         // A draft, then a stale write is refused and the draft is kept.
@@ -445,14 +255,7 @@ async fn concurrent_twins_make_one_version() {
             .open_round(&Actor::cli(), &round(plan_id, RoundScope::All))
             .await
             .unwrap();
-        let rows = s
-            .reports(&ReportFilter {
-                round_id: Some(round_id),
-                limit: 8,
-                ..ReportFilter::default()
-            })
-            .await
-            .unwrap();
+        let rows = round_reports(&s, round_id, 8).await;
         let mut tasks = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let me = person(

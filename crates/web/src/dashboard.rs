@@ -441,7 +441,7 @@ pub struct Chart {
 }
 
 /// The chart of one target.
-pub fn chart(plan: &Plan, t: &duban_domain::Target, s: &TargetStatus, facts: &PlanFacts) -> Chart {
+pub fn chart(t: &duban_domain::Target, s: &TargetStatus, facts: &PlanFacts) -> Chart {
     let settings = facts.targets.get(&t.id.0).map(|(s, _)| s.clone());
     let baseline = settings.as_ref().and_then(|s| s.baseline);
     let mut observed: Vec<(Date, f64)> = facts
@@ -483,7 +483,6 @@ pub fn chart(plan: &Plan, t: &duban_domain::Target, s: &TargetStatus, facts: &Pl
         }
         _ => Vec::new(),
     };
-    let _ = plan;
     Chart {
         title: t.indicator.clone(),
         unit: t.unit.clone(),
@@ -516,7 +515,7 @@ pub async fn target_csv(
         Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
     };
     let s = crate::status_page::compute_target(&plan, t, &facts);
-    let c = chart(&plan, t, &s, &facts);
+    let c = chart(t, &s, &facts);
     let mut out = String::from("\u{feff}series,date,value\n");
     for (name, series) in [
         ("planned", &c.path),

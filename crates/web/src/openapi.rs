@@ -147,7 +147,7 @@ const SUPERVISION: &[(&str, &str, &str, Option<&str>)] = &[
     ),
 ];
 
-fn supervision_op(method: &str, summary: &str, body: Option<&str>, path: &str) -> Value {
+fn supervision_op(summary: &str, body: Option<&str>, path: &str) -> Value {
     let params: Vec<Value> = path
         .split('/')
         .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
@@ -169,7 +169,6 @@ fn supervision_op(method: &str, summary: &str, body: Option<&str>, path: &str) -
     if let (Some(schema), Some(o)) = (body, op.as_object_mut()) {
         o.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } }));
     }
-    let _ = method;
     op
 }
 
@@ -209,10 +208,7 @@ pub fn document() -> Value {
         for (method, path, summary, body) in SUPERVISION {
             let entry = paths.entry((*path).to_owned()).or_insert_with(|| json!({}));
             if let Some(e) = entry.as_object_mut() {
-                e.insert(
-                    method.to_lowercase(),
-                    supervision_op(method, summary, *body, path),
-                );
+                e.insert(method.to_lowercase(), supervision_op(summary, *body, path));
             }
         }
     }

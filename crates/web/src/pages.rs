@@ -399,7 +399,7 @@ pub async fn target(
         Err(e) => return error_page(&state, &lang, &e.into()),
     };
     let status = crate::status_page::compute_target(&plan, t, &facts);
-    let chart = crate::dashboard::chart(&plan, t, &status, &facts);
+    let chart = crate::dashboard::chart(t, &status, &facts);
     let chart_json = serde_json::to_string(&chart)
         .unwrap_or_default()
         .replace("</", "<\\/");

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use duban_domain::Plan;
-use duban_store::{Source, Store};
+use duban_domain::supervision::{AccountRole, Date};
+use duban_store::{
+    Actor, NewRound, NewUser, ReportBody, ReportFilter, ReportRow, RoundScope, Source, Store,
+};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -105,4 +108,75 @@ pub fn source(name: &str, text: &str) -> Source {
 pub fn registry() -> duban_domain::Registry {
     let text = std::fs::read_to_string(fixtures().join("registry/haidong.json")).unwrap();
     serde_json::from_str(&text).unwrap()
+}
+
+/// A store with the reference plan and the city's registry.
+pub async fn seeded(db: &TestDb) -> (Arc<dyn Store>, i64) {
+    let s = store(db).await;
+    s.load_registry(&registry()).await.unwrap();
+    let (source, plan) = reference();
+    let imported = s.import_plan(&source, &plan).await.unwrap();
+    (s, imported.plan_id)
+}
+
+pub fn date(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+pub fn round(plan_id: i64, scope: RoundScope) -> NewRound {
+    NewRound {
+        plan_id,
+        title: "2025年3月调度".into(),
+        cadence: "monthly".into(),
+        period_start: date("2025-03-01"),
+        period_end: date("2025-03-31"),
+        due_on: date("2025-04-05"),
+        scope,
+    }
+}
+
+pub fn body(progress: &str, percent: f64) -> ReportBody {
+    ReportBody {
+        progress: progress.into(),
+        percent_complete: Some(percent),
+        ..ReportBody::default()
+    }
+}
+
+pub fn actor(user_id: i64, unit: Option<i64>, role: &str) -> Actor {
+    Actor {
+        user_id: Some(user_id),
+        unit_id: unit,
+        role: role.into(),
+        addr: Some("127.0.0.1".into()),
+    }
+}
+
+/// A real account to act as.
+pub async fn person(s: &Arc<dyn Store>, name: &str, role: AccountRole, unit: Option<i64>) -> Actor {
+    let id = s
+        .create_user(
+            &Actor::cli(),
+            &NewUser {
+                username: name.into(),
+                display_name: name.into(),
+                role,
+                unit_id: unit,
+                password_hash: "$argon2id$stub".into(),
+            },
+        )
+        .await
+        .unwrap();
+    actor(id, unit, role.as_str())
+}
+
+/// The reports of a round, at most `limit`.
+pub async fn round_reports(s: &Arc<dyn Store>, round_id: i64, limit: i64) -> Vec<ReportRow> {
+    s.reports(&ReportFilter {
+        round_id: Some(round_id),
+        limit,
+        ..ReportFilter::default()
+    })
+    .await
+    .unwrap()
 }
