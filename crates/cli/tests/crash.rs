@@ -229,7 +229,20 @@ fn crash_cycles(target: &Target, iterations: usize, seed: u64) {
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(20 + rng.next(400)));
+        // Kill at a random point of the stream, measured in acknowledged submissions rather
+        // than time (a fast machine must not finish before the kill): most cycles cut
+        // submissions off; every third lets them run a little longer.
+        let total = queue.lock().unwrap().len() + acked.lock().unwrap().len();
+        let at = if iteration % 3 == 2 {
+            total
+        } else {
+            1 + rng.next(total as u64 / 2) as usize
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while acked.lock().unwrap().len() < at.min(total) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(rng.next(3)));
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
         let mut unacked: Vec<Job> = Vec::new();
