@@ -7,20 +7,22 @@
 //! This crate does no I/O and knows nothing of files, databases or HTTP. Its types serialise to
 //! the `duban.plan/1` interchange format documented in `docs/plan-format.md`.
 
+pub mod curation;
 mod diagnostic;
 mod node;
 pub mod outline;
 mod plan;
 mod project;
 mod registry;
+pub mod revision;
 pub mod supervision;
 mod target;
 mod unit;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use node::{Assignment, Node, NodeId, NodeKind, Role, WorkPoint};
+pub use node::{Assignment, Contact, Node, NodeId, NodeKind, Person, Role, WorkPoint};
 pub use plan::{FORMAT, Plan};
-pub use project::Project;
+pub use project::{Project, ProjectId};
 pub use registry::{REGISTRY_FORMAT, Registry, RegistryGroup, RegistryUnit};
-pub use target::{Comparator, Target, TargetId};
+pub use target::{Comparator, Target, TargetId, TargetKind};
 pub use unit::{Unit, UnitKind};

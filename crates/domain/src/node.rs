@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// A node's identifier: its position in the tree as dotted 1-based indices (`"2.1.3"`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NodeId(pub String);
 
@@ -115,9 +115,58 @@ pub struct Node {
     pub deadline: Option<String>,
     /// Year-by-year work a task table states.
     pub work_plan: Vec<WorkPoint>,
+    /// Whether the node is a task units report on (`true`), or descriptive text (a
+    /// `——“一核”包括…区域` paragraph); only nodes with responsible units are ever tasks.
+    #[serde(default = "yes")]
+    pub supervised: bool,
+    /// The people each responsible unit names for this task (set by the office).
+    #[serde(default)]
+    pub people: Vec<Contact>,
+    /// Kept off the public pages and the anonymous API (set by the office).
+    #[serde(default)]
+    pub internal: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A person named for a task, with how to reach them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Name.
+    pub name: String,
+    /// Post (职务), as written.
+    #[serde(default)]
+    pub post: String,
+    /// Telephone.
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// The people a responsible unit names for one task: 责任领导, 责任人, 联络员.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The unit (canonical name).
+    pub unit: String,
+    /// 责任领导.
+    #[serde(default)]
+    pub leader: Option<Person>,
+    /// 责任人.
+    #[serde(default)]
+    pub responsible: Option<Person>,
+    /// 联络员.
+    #[serde(default)]
+    pub liaison: Option<Person>,
 }
 
 impl Node {
+    /// Whether units report on this node: it has responsible units and is not marked
+    /// descriptive.
+    pub fn is_task(&self) -> bool {
+        self.supervised && !self.responsible.is_empty()
+    }
+
     /// The units that lead this node.
     pub fn leads(&self) -> impl Iterator<Item = &str> {
         self.units_with(Role::Lead)

@@ -30,6 +30,11 @@ pub struct Plan {
     pub projects: Vec<Project>,
     /// What the importer wants a person to look at.
     pub diagnostics: Vec<Diagnostic>,
+    /// The last year of the plan's operative period (近期 / 规划期: 2030 for a 2024—2030 plan),
+    /// never its vision year (远景 / 展望); the deadline of every task and target that states
+    /// none. Read by the importer, set by the office; `None` when unknown.
+    #[serde(default)]
+    pub horizon: Option<i32>,
 }
 
 impl Plan {
@@ -46,7 +51,34 @@ impl Plan {
             units: Vec::new(),
             projects: Vec::new(),
             diagnostics: Vec::new(),
+            horizon: None,
         }
+    }
+
+    /// The deadline year of whatever states none: `horizon` if set, else the latest year of a
+    /// target that is not a vision target.
+    pub fn operative_horizon(&self) -> Option<i32> {
+        self.horizon.or_else(|| {
+            self.targets
+                .iter()
+                .filter(|t| !t.vision)
+                .filter_map(|t| t.year)
+                .max()
+        })
+    }
+
+    /// Fills what plans stored by an earlier release lack: project ids (`p1`, … in order).
+    pub fn normalise(&mut self) {
+        for (i, p) in self.projects.iter_mut().enumerate() {
+            if p.id.0.is_empty() {
+                p.id = crate::ProjectId(format!("p{}", i + 1));
+            }
+        }
+    }
+
+    /// The tasks: nodes units report on.
+    pub fn tasks(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.is_task())
     }
 
     /// The node with the given id.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::NodeId;
 
 /// A target's identifier (`"t12"`), unique within a plan.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TargetId(pub String);
 
@@ -17,10 +17,40 @@ impl fmt::Display for TargetId {
     }
 }
 
+/// What kind of goal a target is, which decides how it is graded (`docs/status.md`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// A level or amount to reach by the deadline year (`比例达到85%`).
+    #[default]
+    Numeric,
+    /// A dated event (建成, 投运, 通过验收, 签订, 申报, 创成): achieved by an approved report with
+    /// evidence; `value` is 1 and an observation of 1 means done.
+    Milestone,
+    /// A floor or ceiling that holds every year (`培训合格率不低于90%`): graded per year.
+    Threshold,
+    /// A class on an ordinal scale where a lower number is better (水质 Ⅰ–Ⅴ类): `value` is the
+    /// class number and the comparator reads the class number (`Ⅲ类及以上` → `<=` 3).
+    Ordinal,
+}
+
+impl TargetKind {
+    /// The name in `duban.plan/1`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Numeric => "numeric",
+            Self::Milestone => "milestone",
+            Self::Threshold => "threshold",
+            Self::Ordinal => "ordinal",
+        }
+    }
+}
+
 /// How the goal compares the indicator with its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Comparator {
     /// 达到 / 不低于 / 以上 / 超过 / 保持在 / 不少于.
+    #[default]
     #[serde(rename = ">=")]
     AtLeast,
     /// 低于 / 以内 / 不高于 / 控制在…以内.
@@ -59,7 +89,7 @@ impl Comparator {
 }
 
 /// A quantitative goal stated by the plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     /// Identifier within the plan.
     pub id: TargetId,
@@ -81,4 +111,24 @@ pub struct Target {
     pub text: String,
     /// 1-based source line of the fragment.
     pub line: u32,
+    /// What kind of goal it is.
+    #[serde(default)]
+    pub kind: TargetKind,
+    /// Stated approximately (`左右`, `约`): graded within the tolerance band of `docs/status.md`.
+    #[serde(default)]
+    pub approx: bool,
+    /// The unit that reports the indicator's values when its node has no responsible unit
+    /// (数据来源单位): set by the importer where the same indicator is stated again under a task
+    /// with units, else by the office.
+    #[serde(default)]
+    pub data_owner: Option<String>,
+    /// Broken down per county (分县区目标: `每县区至少1个`): each county is graded on its share.
+    #[serde(default)]
+    pub per_county: bool,
+    /// Stated for the plan's vision (远景 / 展望) rather than its operative period.
+    #[serde(default)]
+    pub vision: bool,
+    /// Kept off the public pages and the anonymous API (set by the office).
+    #[serde(default)]
+    pub internal: bool,
 }

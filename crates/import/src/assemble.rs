@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use duban_domain::{
-    Assignment, Diagnostic, Node, NodeId, Plan, Project, Severity, Target, TargetId,
+    Assignment, Diagnostic, Node, NodeId, Plan, Project, ProjectId, Severity, Target, TargetId,
 };
 
 use crate::outline::{self, Draft};
@@ -136,11 +136,13 @@ pub(crate) fn plan(text: &str) -> Plan {
                 year: g.year,
                 text: g.text,
                 line: g.line,
+                ..Default::default()
             });
         }
         for (name, line) in projects {
             if seen_projects.insert((name.clone(), *idx)) {
                 plan.projects.push(Project {
+                    id: ProjectId(format!("p{}", plan.projects.len() + 1)),
                     name,
                     node: id.clone(),
                     line,
@@ -377,6 +379,9 @@ fn node(
         responsible_raw: d.responsible.as_ref().map(|b| b.raw.clone()),
         deadline: d.deadline.clone(),
         work_plan: d.work_plan.clone(),
+        supervised: true,
+        people: vec![],
+        internal: false,
     }
 }
 

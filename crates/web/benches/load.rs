@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use duban_domain::{
-    Assignment, Comparator, Node, NodeId, NodeKind, Plan, Project, Role, Target, TargetId, Unit,
-    UnitKind,
+    Assignment, Comparator, Node, NodeId, NodeKind, Plan, Project, ProjectId, Role, Target,
+    TargetId, Unit, UnitKind,
 };
 use duban_store::{Source, Store};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -66,6 +66,9 @@ fn plan(n: usize) -> Plan {
                 responsible_raw: None,
                 deadline: None,
                 work_plan: vec![],
+                supervised: true,
+                people: vec![],
+                internal: false,
             }
         };
     let mut task = 0usize;
@@ -130,8 +133,10 @@ fn plan(n: usize) -> Plan {
                     year: Some(2030),
                     text: format!("指标{task}达到{}%", 50 + task % 50),
                     line: 1,
+                    ..Default::default()
                 });
                 p.projects.push(Project {
+                    id: ProjectId(format!("p{task}")),
                     name: format!("第{task}号至第{}号高速公路", task + 1),
                     node: NodeId(id),
                     line: 1,

@@ -240,6 +240,7 @@ mod tests {
             year: Some(2030),
             text: String::new(),
             line: 1,
+            ..Default::default()
         }
     }
 

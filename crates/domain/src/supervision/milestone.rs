@@ -131,6 +131,7 @@ mod tests {
             year,
             text: String::new(),
             line: 1,
+            ..Default::default()
         }
     }
 

@@ -372,6 +372,7 @@ mod tests {
             year: Some(year),
             text: String::new(),
             line: 1,
+            ..Default::default()
         }
     }
 
