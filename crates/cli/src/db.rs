@@ -93,38 +93,54 @@ pub fn import(args: &ImportArgs, lang: Lang) -> ExitCode {
     };
     run(lang, async {
         let store = open(&args.db).await?;
-        let done = store.import_plan(&source, &plan).await?;
+        let done = store
+            .import_plan(&duban_store::Actor::cli(), &source, &plan)
+            .await?;
         let warnings = plan.diagnostics.len();
         Ok(match (lang, done.outcome) {
             (Lang::Zh, ImportOutcome::Created) => format!(
-                "已导入“{}”（计划 {}，第 {} 版）：节点 {} 个，目标 {} 个，诊断 {} 条",
+                "已导入“{}”（计划 {}，第 {} 版）：节点 {} 个，目标 {} 个，诊断 {} 条；\n\
+                 尚未发布：请在浏览器“计划校对”中处理待确认事项后发布，或运行 duban publish {}",
                 plan.title,
                 done.plan_id,
                 done.version,
                 plan.nodes.len(),
                 plan.targets.len(),
-                warnings
+                warnings,
+                done.plan_id
             ),
-            (Lang::Zh, ImportOutcome::NewVersion) => format!(
-                "文件有变化，已作为“{}”的第 {} 版导入（计划 {}）；原有版本保留",
-                plan.title, done.version, done.plan_id
+            (Lang::Zh, ImportOutcome::Revision) => format!(
+                "文件有变化：已作为“{}”（计划 {}）的修订 {} 记录，待批准；现行第 {} 版不变。\n\
+                 请在浏览器中审阅差异后批准，或运行 duban revision show {}",
+                plan.title,
+                done.plan_id,
+                done.revision.unwrap_or_default(),
+                done.version,
+                done.revision.unwrap_or_default()
             ),
             (Lang::Zh, ImportOutcome::Unchanged) => format!(
                 "文件与“{}”第 {} 版相同，未重复导入",
                 plan.title, done.version
             ),
             (Lang::En, ImportOutcome::Created) => format!(
-                "imported '{}' (plan {}, version {}): {} nodes, {} targets, {} diagnostics",
+                "imported '{}' (plan {}, version {}): {} nodes, {} targets, {} diagnostics;\n\
+                 not yet published: review it in the browser and publish, or run duban publish {}",
                 plan.title,
                 done.plan_id,
                 done.version,
                 plan.nodes.len(),
                 plan.targets.len(),
-                warnings
+                warnings,
+                done.plan_id
             ),
-            (Lang::En, ImportOutcome::NewVersion) => format!(
-                "the document changed: imported as version {} of '{}' (plan {}); earlier versions kept",
-                done.version, plan.title, done.plan_id
+            (Lang::En, ImportOutcome::Revision) => format!(
+                "the document changed: recorded as revision {} of '{}' (plan {}), waiting for approval; \
+                 version {} stays in force.\nReview the diff in the browser, or run duban revision show {}",
+                done.revision.unwrap_or_default(),
+                plan.title,
+                done.plan_id,
+                done.version,
+                done.revision.unwrap_or_default()
             ),
             (Lang::En, ImportOutcome::Unchanged) => {
                 format!(

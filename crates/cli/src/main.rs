@@ -4,6 +4,7 @@
 
 mod db;
 mod parse;
+mod revise;
 mod serve;
 mod supervise;
 
@@ -35,8 +36,12 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Parse a plan document (.txt or .docx) and print it; touches no database.
     Parse(parse::Args),
-    /// Parse a plan document and store it (a changed document becomes a new version).
+    /// Parse a plan document and store it (a changed document becomes a revision to approve).
     Import(db::ImportArgs),
+    /// Publish a plan for supervision (rounds may open; the public sees it).
+    Publish(revise::PublishArgs),
+    /// A plan's revisions: list, show, approve, reject.
+    Revision(revise::RevisionArgs),
     /// Apply pending database migrations.
     Migrate(db::DbArgs),
     /// List the stored plans.
@@ -61,6 +66,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(&args, cli.lang),
         Command::Parse(args) => parse::run(&args, cli.lang),
         Command::Import(args) => db::import(&args, cli.lang),
+        Command::Publish(args) => revise::publish(&args, cli.lang),
+        Command::Revision(args) => revise::revision(&args, cli.lang),
         Command::Migrate(args) => db::migrate(&args, cli.lang),
         Command::Plans(args) => db::plans(&args, cli.lang),
         Command::Registry(args) => db::registry(&args, cli.lang),

@@ -96,7 +96,10 @@ async fn load_demo(store: &dyn duban_store::Store) -> duban_store::Result<()> {
             .collect(),
         format: "UTF-8".to_owned(),
     };
-    store.import_plan(&source, &plan).await?;
+    let actor = duban_store::Actor::system();
+    let done = store.import_plan(&actor, &source, &plan).await?;
+    // The demo is the reference plan as published: a fresh start shows it to everyone.
+    store.publish_plan(&actor, done.plan_id).await?;
     Ok(())
 }
 

@@ -10,7 +10,12 @@ use crate::sql::SqlStore;
 use crate::{ImportOutcome, Imported, Result, Source, StoreError};
 
 /// Imports in one transaction: either everything of the version is stored or nothing.
-pub(crate) async fn import(store: &SqlStore, source: &Source, plan: &Plan) -> Result<Imported> {
+pub(crate) async fn import(
+    store: &SqlStore,
+    actor: &crate::model::Actor,
+    source: &Source,
+    plan: &Plan,
+) -> Result<Imported> {
     if plan.nodes.is_empty() || plan.has_errors() {
         let reason = plan
             .diagnostics
@@ -41,52 +46,62 @@ pub(crate) async fn import(store: &SqlStore, source: &Source, plan: &Plan) -> Re
         .fetch_optional(&mut *tx)
         .await
         .map_err(step("plans"))?;
-    let (plan_id, version, outcome) = match existing {
+    let plan_id = match existing {
         Some(row) => {
             let plan_id: i64 = row.try_get(0)?;
-            let same = sqlx::query(
-                "SELECT version FROM plan_versions WHERE plan_id = $1 AND source_sha256 = $2",
-            )
-            .bind(plan_id)
-            .bind(&source.sha256)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = same {
-                let version: i64 = row.try_get(0)?;
-                tx.rollback().await?;
-                return Ok(Imported {
-                    plan_id,
-                    version,
-                    outcome: ImportOutcome::Unchanged,
-                });
-            }
-            let last: i64 =
-                sqlx::query("SELECT MAX(version) FROM plan_versions WHERE plan_id = $1")
-                    .bind(plan_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
-            (plan_id, last + 1, ImportOutcome::NewVersion)
+            let imported = crate::revision::propose(&mut tx, plan_id, source, plan, &json).await?;
+            tx.commit().await?;
+            return Ok(imported);
         }
-        None => {
-            let plan_id: i64 = sqlx::query(
-                "INSERT INTO plans (identity, title, issuer, doc_number, issued_on, current_version, created_at)
-                 VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
-            )
-            .bind(&identity)
-            .bind(&plan.title)
-            .bind(plan.issuer.clone())
-            .bind(plan.doc_number.clone())
-            .bind(plan.issued_on.clone())
-            .bind(now)
-            .persistent(false)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(step("insert plan"))?
-            .try_get(0)?;
-            (plan_id, 1, ImportOutcome::Created)
-        }
+        None => sqlx::query(
+            "INSERT INTO plans (identity, title, issuer, doc_number, issued_on, current_version, created_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+        )
+        .bind(&identity)
+        .bind(&plan.title)
+        .bind(plan.issuer.clone())
+        .bind(plan.doc_number.clone())
+        .bind(plan.issued_on.clone())
+        .bind(now)
+        .persistent(false)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(step("insert plan"))?
+        .try_get(0)?,
     };
+    store_version(&mut tx, plan_id, 1, source, plan, &json).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "plan.import",
+        "plan",
+        &plan_id.to_string(),
+        None,
+        Some(&serde_json::json!({
+            "title": plan.title, "doc_number": plan.doc_number, "source": source.name,
+            "sha256": source.sha256, "nodes": plan.nodes.len(), "targets": plan.targets.len(),
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Imported {
+        plan_id,
+        version: 1,
+        outcome: ImportOutcome::Created,
+        revision: None,
+    })
+}
+
+/// Stores `plan` as version `version` of the plan with its rows, and makes it current.
+pub(crate) async fn store_version(
+    tx: &mut AnyConnection,
+    plan_id: i64,
+    version: i64,
+    source: &Source,
+    plan: &Plan,
+    json: &str,
+) -> Result<i64> {
+    let now = unix_now();
     let version_id: i64 = sqlx::query(
         "INSERT INTO plan_versions (plan_id, version, source_name, source_sha256, source_format, plan_json, imported_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -96,13 +111,13 @@ pub(crate) async fn import(store: &SqlStore, source: &Source, plan: &Plan) -> Re
     .bind(&source.name)
     .bind(&source.sha256)
     .bind(&source.format)
-    .bind(&json)
+    .bind(json)
     .bind(now)
     .fetch_one(&mut *tx)
     .await
     .map_err(step("insert version"))?
     .try_get(0)?;
-    write_rows(&mut tx, version_id, plan).await?;
+    write_rows(&mut *tx, version_id, plan).await?;
     sqlx::query(
         "UPDATE plans SET current_version = $1, title = $2, issuer = $3, doc_number = $4, issued_on = $5 WHERE id = $6",
     )
@@ -115,12 +130,7 @@ pub(crate) async fn import(store: &SqlStore, source: &Source, plan: &Plan) -> Re
     .persistent(false)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(Imported {
-        plan_id,
-        version,
-        outcome,
-    })
+    Ok(version_id)
 }
 
 // Statements that bind an `Option` are not kept prepared (`persistent(false)`): through
@@ -214,19 +224,12 @@ async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> R
         .await
         .map_err(step("insert target"))?;
     }
+    let node_keys: HashMap<String, i64> = node_ids
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), *v))
+        .collect();
     for p in &plan.projects {
-        let node = node_ids.get(p.node.0.as_str()).copied().ok_or_else(|| {
-            StoreError::Corrupt(format!("项目 {} 的节点 {} 不存在", p.name, p.node))
-        })?;
-        sqlx::query(
-            "INSERT INTO projects (plan_version_id, node_id, name, line) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(version_id)
-        .bind(node)
-        .bind(&p.name)
-        .bind(i64::from(p.line))
-        .execute(&mut *conn)
-        .await?;
+        crate::curation::insert_project(conn, version_id, p, &node_keys).await?;
     }
     for (i, d) in plan.diagnostics.iter().enumerate() {
         sqlx::query(
@@ -252,7 +255,7 @@ fn step(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
 }
 
 /// The registry id of a unit by name or alias, registering it if new.
-async fn unit_id(conn: &mut AnyConnection, name: &str, kind: &str) -> Result<i64> {
+pub(crate) async fn unit_id(conn: &mut AnyConnection, name: &str, kind: &str) -> Result<i64> {
     let found = sqlx::query(
         "SELECT id FROM units WHERE name = $1 UNION ALL SELECT unit_id FROM unit_aliases WHERE alias = $1",
     )

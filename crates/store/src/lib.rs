@@ -16,12 +16,14 @@
 mod accounts;
 mod audit;
 mod backend;
+mod curation;
 mod error;
 mod import;
 mod model;
 mod notices;
 mod registry;
 mod reports;
+mod revision;
 mod rounds;
 mod sql;
 mod submission;
@@ -30,6 +32,8 @@ mod targets;
 use std::sync::Arc;
 
 use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMethod};
+use duban_domain::curation::Edit;
+use duban_domain::revision::ItemKind;
 use duban_domain::{Plan, Registry};
 
 pub use backend::Backend;
@@ -67,8 +71,9 @@ pub struct Source {
 pub enum ImportOutcome {
     /// A plan not seen before.
     Created,
-    /// A changed document of a known plan: stored as its next version.
-    NewVersion,
+    /// A changed document of a known plan: a revision waiting for the office's approval
+    /// (`Imported::revision`); approved, it becomes the next version.
+    Revision,
     /// The same document again: nothing stored.
     Unchanged,
 }
@@ -82,6 +87,8 @@ pub struct Imported {
     pub version: i64,
     /// What happened.
     pub outcome: ImportOutcome,
+    /// The pending revision a changed document became.
+    pub revision: Option<i64>,
 }
 
 /// A plan with the counts of its current version.
@@ -109,6 +116,23 @@ pub struct PlanSummary {
     pub units: i64,
     /// Named projects.
     pub projects: i64,
+    /// When the office published it for supervision.
+    pub published_at: Option<i64>,
+    /// Revisions waiting for approval.
+    pub pending_revisions: i64,
+}
+
+/// What a plan as served depends on (for caches).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanStamp {
+    /// The plan's id.
+    pub plan_id: i64,
+    /// Its current version.
+    pub version: i64,
+    /// How many edits (and approvals) it has had.
+    pub edits: i64,
+    /// Its title.
+    pub title: String,
 }
 
 /// A unit of the registry.
@@ -140,23 +164,85 @@ pub trait Store: Send + Sync {
     /// Answers when the database is reachable.
     async fn health(&self) -> Result<()>;
 
-    /// Stores a parsed plan. The same document twice is stored once; a changed document of the
-    /// same plan (same document number, or same title where there is none) becomes its next
-    /// version. A document that is no plan (no nodes, or an error diagnostic) is refused and
-    /// nothing is stored.
-    async fn import_plan(&self, source: &Source, plan: &Plan) -> Result<Imported>;
+    /// Stores a parsed plan. The same document twice is stored once; a new plan is stored as its
+    /// first version, unpublished; a changed document of the same plan (same document number,
+    /// or same title where there is none) becomes a pending revision, matched against the plan
+    /// as served, for the office to approve. A document that is no plan (no nodes, or an error
+    /// diagnostic) is refused and nothing is stored. Audited.
+    async fn import_plan(&self, actor: &Actor, source: &Source, plan: &Plan) -> Result<Imported>;
 
     /// All plans, with the counts of their current versions, in order of first import.
     async fn plans(&self) -> Result<Vec<PlanSummary>>;
 
-    /// A version of a plan (`None`: the current one) exactly as it was imported.
+    /// A plan as served: a version's document (`None`: the current one) with the office's edits
+    /// applied (those that still apply to it).
     async fn plan(&self, plan_id: i64, version: Option<i64>) -> Result<Option<Plan>>;
+
+    /// A version's document as imported, with its stable keys, without the office's edits.
+    async fn plan_document(&self, plan_id: i64, version: Option<i64>) -> Result<Option<Plan>>;
 
     /// The current version of a plan, if the plan exists (cheap: for caches).
     async fn current_version(&self, plan_id: i64) -> Result<Option<i64>>;
 
-    /// Every plan's id, current version and title, in order of first import (cheap: for caches).
-    async fn current_versions(&self) -> Result<Vec<(i64, i64, String)>>;
+    /// What the plan as served depends on: its current version and the count of edits
+    /// (cheap: for caches).
+    async fn plan_stamp(&self, plan_id: i64) -> Result<Option<PlanStamp>>;
+
+    /// Every plan's stamp and title, in order of first import (cheap: for caches).
+    async fn current_versions(&self) -> Result<Vec<PlanStamp>>;
+
+    /// Stores one of the office's edits after checking it against the plan as served; refused
+    /// with the reason in Chinese when it cannot apply. Needs a reason; audited.
+    async fn edit_plan(&self, actor: &Actor, plan_id: i64, edit: &Edit, reason: &str)
+    -> Result<i64>;
+
+    /// The office's edits of a plan, oldest first.
+    async fn plan_edits(&self, plan_id: i64) -> Result<Vec<EditRecord>>;
+
+    /// Publishes a plan for supervision: rounds may open and the public sees it.
+    async fn publish_plan(&self, actor: &Actor, plan_id: i64) -> Result<()>;
+
+    /// A revision with its matching.
+    async fn revision(&self, revision_id: i64) -> Result<Option<RevisionRecord>>;
+
+    /// A plan's revisions, newest first.
+    async fn revisions(&self, plan_id: i64) -> Result<Vec<RevisionRecord>>;
+
+    /// The office decides one pairing of a pending revision (`old: None`: the item is new).
+    async fn decide_revision_match(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        row_version: i64,
+        kind: ItemKind,
+        new: &str,
+        old: Option<&str>,
+    ) -> Result<()>;
+
+    /// Approves a pending revision with a reason: it becomes the next version. Returns the
+    /// version. Refused while a pairing is uncertain.
+    async fn approve_revision(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        row_version: i64,
+        reason: &str,
+    ) -> Result<i64>;
+
+    /// Rejects a pending revision with a reason.
+    async fn reject_revision(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        row_version: i64,
+        reason: &str,
+    ) -> Result<()>;
+
+    /// Items earlier versions had and the current one does not.
+    async fn withdrawn(&self, plan_id: i64) -> Result<Vec<WithdrawnItem>>;
+
+    /// Publishes a round: the public sees statuses and values as of now.
+    async fn publish_round(&self, actor: &Actor, round_id: i64) -> Result<()>;
 
     /// Loads a city's unit registry: units with codes and spellings, groups with members.
     /// Loading it again changes nothing; units already known are completed, not duplicated.
@@ -324,6 +410,10 @@ pub trait Store: Send + Sync {
     async fn work_points(&self, plan_id: i64, node_key: &str) -> Result<Vec<(i32, String)>>;
     /// Everything status needs of a plan.
     async fn plan_facts(&self, plan_id: i64) -> Result<PlanFacts>;
+
+    /// The facts as they stood at `cutoff` (unix seconds) and as the public may see them: only
+    /// rounds published by then, values approved by then, reports as submitted by then.
+    async fn plan_facts_as_of(&self, plan_id: i64, cutoff: i64) -> Result<PlanFacts>;
 
     // Notices.
 

@@ -153,6 +153,8 @@ pub struct RoundRecord {
     pub approved: i64,
     /// Of which returned.
     pub returned: i64,
+    /// When the office published it: the public sees statuses and values as of then.
+    pub published_at: Option<i64>,
 }
 
 /// Filter of the report list.
@@ -530,4 +532,98 @@ pub struct AuditCheck {
     pub events: i64,
     /// The first event whose chain is broken, and why.
     pub broken: Option<(i64, String)>,
+}
+
+/// One of the office's edits of a plan, with who made it, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditRecord {
+    /// Id (edits apply in this order).
+    pub id: i64,
+    /// The edit.
+    pub edit: duban_domain::curation::Edit,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub actor_user_id: Option<i64>,
+    /// Their display name.
+    pub actor_name: Option<String>,
+    /// When (unix seconds).
+    pub created_at: i64,
+}
+
+/// Where a revision stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionStatus {
+    /// Waiting for the office.
+    Pending,
+    /// Became the next version.
+    Approved,
+    /// Refused (kept).
+    Rejected,
+}
+
+impl RevisionStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Rejected]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// A changed document of a stored plan, matched against the plan as served.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevisionRecord {
+    /// Id.
+    pub id: i64,
+    /// The plan.
+    pub plan_id: i64,
+    /// The version it was matched against.
+    pub base_version: i64,
+    /// The file it came from.
+    pub source_name: String,
+    /// The document as parsed (positional ids).
+    #[serde(skip)]
+    pub document: duban_domain::Plan,
+    /// How its items continue the base's (the office may change pairings).
+    pub matching: duban_domain::revision::Matching,
+    /// Where it stands.
+    pub status: RevisionStatus,
+    /// When it was imported.
+    pub created_at: i64,
+    /// Who approved or rejected it.
+    pub decided_by: Option<i64>,
+    /// Their display name.
+    pub decided_by_name: Option<String>,
+    /// When.
+    pub decided_at: Option<i64>,
+    /// Why.
+    pub reason: Option<String>,
+    /// The version it became.
+    pub version: Option<i64>,
+    /// Optimistic concurrency.
+    pub row_version: i64,
+}
+
+/// An item an approved revision withdrew; its history stays with its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WithdrawnItem {
+    /// Node or target.
+    pub kind: duban_domain::revision::ItemKind,
+    /// Its stable key.
+    pub key: String,
+    /// Title or indicator, as last stated.
+    pub title: String,
+    /// The last version that had it.
+    pub last_version: i64,
 }

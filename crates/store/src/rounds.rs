@@ -48,7 +48,18 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
     let _write = store.write_guard().await;
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    if crate::curation::published_at(&mut tx, new.plan_id)
+        .await?
+        .is_none()
+    {
+        return Err(StoreError::Invalid(
+            "计划尚未发布：请先在“计划校对”中确认并发布，再开启调度".to_owned(),
+        ));
+    }
     let version_id = current_version_id(&mut tx, new.plan_id).await?;
+    let plan = crate::curation::effective(&mut tx, new.plan_id, None)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("计划 {}", new.plan_id)))?;
     let nodes =
         sqlx::query("SELECT id, node_key, parent_key FROM nodes WHERE plan_version_id = $1")
             .bind(version_id)
@@ -58,13 +69,26 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
     for r in &nodes {
         by_key.insert(r.try_get(1)?, (r.try_get(0)?, r.try_get(2)?));
     }
-    let assignments = sqlx::query(
-        "SELECT a.node_id, a.unit_id, a.role, a.position FROM assignments a JOIN nodes n ON n.id = a.node_id
-         WHERE n.plan_version_id = $1 ORDER BY a.node_id, a.position",
+    // The plan as served decides who reports on what: tasks only (not descriptive text), with
+    // the units and roles the office confirmed.
+    let mut assignments: Vec<(i64, String, String)> = Vec::new();
+    for node in plan.tasks() {
+        let Some((id, _)) = by_key.get(&node.id.0) else {
+            continue;
+        };
+        for a in &node.responsible {
+            assignments.push((*id, a.unit.clone(), a.role.as_str().to_owned()));
+        }
+    }
+    let mut unit_ids: HashMap<String, i64> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT name, id FROM units UNION ALL SELECT alias, unit_id FROM unit_aliases",
     )
-    .bind(version_id)
     .fetch_all(&mut *tx)
-    .await?;
+    .await?
+    {
+        unit_ids.insert(r.try_get(0)?, r.try_get(1)?);
+    }
     let members = sqlx::query(
         "SELECT group_id, member_id FROM unit_group_members ORDER BY group_id, member_id",
     )
@@ -80,8 +104,10 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
     // (node, unit) → role, group units expanded to their members.
     let mut reports: Vec<(i64, i64, String)> = Vec::new();
     let mut seen = BTreeSet::new();
-    for r in &assignments {
-        let (node, unit, role): (i64, i64, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    for (node, unit, role) in assignments {
+        let Some(unit) = unit_ids.get(&unit).copied() else {
+            continue;
+        };
         let units = group_members
             .get(&unit)
             .cloned()
@@ -268,10 +294,10 @@ pub(crate) async fn rounds(
             rd.opened_at, rd.closed_at, COUNT(r.id),
             SUM(CASE WHEN r.status = 'submitted' THEN 1 ELSE 0 END),
             SUM(CASE WHEN r.status = 'approved' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN r.status = 'returned' THEN 1 ELSE 0 END)
+            SUM(CASE WHEN r.status = 'returned' THEN 1 ELSE 0 END), rd.published_at
          FROM rounds rd LEFT JOIN reports r ON r.round_id = rd.id{unit_filter}
          {where_}
-         GROUP BY rd.id, rd.plan_id, rd.title, rd.cadence, rd.period_start, rd.period_end, rd.due_on, rd.opened_at, rd.closed_at
+         GROUP BY rd.id, rd.plan_id, rd.title, rd.cadence, rd.period_start, rd.period_end, rd.due_on, rd.opened_at, rd.closed_at, rd.published_at
          {having}
          ORDER BY rd.id DESC"
     );
@@ -300,6 +326,7 @@ fn round_record(r: &sqlx::any::AnyRow) -> Result<RoundRecord> {
         submitted: sum(10)?,
         approved: sum(11)?,
         returned: sum(12)?,
+        published_at: r.try_get(13)?,
     })
 }
 
@@ -310,11 +337,52 @@ pub(crate) async fn round(store: &SqlStore, id: i64) -> Result<Option<RoundRecor
             (SELECT COUNT(*) FROM reports r WHERE r.round_id = rd.id),
             (SELECT COUNT(*) FROM reports r WHERE r.round_id = rd.id AND r.status = 'submitted'),
             (SELECT COUNT(*) FROM reports r WHERE r.round_id = rd.id AND r.status = 'approved'),
-            (SELECT COUNT(*) FROM reports r WHERE r.round_id = rd.id AND r.status = 'returned')
+            (SELECT COUNT(*) FROM reports r WHERE r.round_id = rd.id AND r.status = 'returned'),
+            rd.published_at
          FROM rounds rd WHERE rd.id = $1",
     )
     .bind(id)
     .fetch_optional(&store.pool)
     .await?;
     row.as_ref().map(round_record).transpose()
+}
+
+/// Publishes a round: from now the public sees statuses and values as of this moment.
+pub(crate) async fn publish(store: &SqlStore, actor: &Actor, round_id: i64) -> Result<()> {
+    let _write = store.write_guard().await;
+    let mut conn = store.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let t = now();
+    let done = sqlx::query(
+        "UPDATE rounds SET published_at = $1, published_by = $2 WHERE id = $3 AND published_at IS NULL",
+    )
+    .bind(t)
+    .bind(actor.user_id)
+    .bind(round_id)
+    .persistent(false)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        let exists = sqlx::query("SELECT 1 FROM rounds WHERE id = $1")
+            .bind(round_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => StoreError::Invalid("该调度已发布".to_owned()),
+            None => StoreError::NotFound(format!("调度 {round_id}")),
+        });
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        "round.publish",
+        "round",
+        &round_id.to_string(),
+        None,
+        Some(&serde_json::json!({ "published_at": t })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,5 +1,7 @@
 //! The store over `sqlx::Any`: the same queries for SQLite and PostgreSQL.
 
+use duban_domain::curation::Edit;
+use duban_domain::revision::ItemKind;
 use duban_domain::{Plan, Registry};
 use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
@@ -7,8 +9,19 @@ use tokio::sync::Mutex;
 use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMethod};
 
 use crate::model::*;
-use crate::{Backend, Imported, PlanSummary, Result, Source, Store, StoreError, UnitRecord};
-use crate::{accounts, audit, notices, reports, rounds, submission, targets};
+use crate::{
+    Backend, Imported, PlanStamp, PlanSummary, Result, Source, Store, StoreError, UnitRecord,
+};
+use crate::{accounts, audit, curation, notices, reports, revision, rounds, submission, targets};
+
+fn stamp(r: &sqlx::any::AnyRow) -> Result<PlanStamp> {
+    Ok(PlanStamp {
+        plan_id: r.try_get(0)?,
+        version: r.try_get(1)?,
+        edits: r.try_get(2)?,
+        title: r.try_get(3)?,
+    })
+}
 
 /// A store on an SQL database.
 pub(crate) struct SqlStore {
@@ -59,8 +72,8 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn import_plan(&self, source: &Source, plan: &Plan) -> Result<Imported> {
-        crate::import::import(self, source, plan).await
+    async fn import_plan(&self, actor: &Actor, source: &Source, plan: &Plan) -> Result<Imported> {
+        crate::import::import(self, actor, source, plan).await
     }
 
     async fn plans(&self) -> Result<Vec<PlanSummary>> {
@@ -72,7 +85,9 @@ impl Store for SqlStore {
                 (SELECT COUNT(*) FROM targets t WHERE t.plan_version_id = v.id),
                 (SELECT COUNT(DISTINCT a.unit_id) FROM assignments a
                     JOIN nodes n ON n.id = a.node_id WHERE n.plan_version_id = v.id),
-                (SELECT COUNT(*) FROM projects r WHERE r.plan_version_id = v.id)
+                (SELECT COUNT(*) FROM projects r WHERE r.plan_version_id = v.id),
+                p.published_at,
+                (SELECT COUNT(*) FROM plan_revisions x WHERE x.plan_id = p.id AND x.status = 'pending')
              FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.current_version
              ORDER BY p.id",
         )
@@ -92,26 +107,94 @@ impl Store for SqlStore {
                     targets: r.try_get(8)?,
                     units: r.try_get(9)?,
                     projects: r.try_get(10)?,
+                    published_at: r.try_get(11)?,
+                    pending_revisions: r.try_get(12)?,
                 })
             })
             .collect()
     }
 
     async fn plan(&self, plan_id: i64, version: Option<i64>) -> Result<Option<Plan>> {
-        let row = sqlx::query(
-            "SELECT v.plan_json FROM plan_versions v JOIN plans p ON p.id = v.plan_id
-             WHERE p.id = $1 AND v.version = COALESCE($2, p.current_version)",
-        )
-        .bind(plan_id)
-        .bind(version)
-        .persistent(false)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let json: String = row.try_get(0)?;
-        serde_json::from_str(&json)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(format!("计划 {plan_id}：{e}")))
+        curation::plan(self, plan_id, version).await
+    }
+
+    async fn plan_document(&self, plan_id: i64, version: Option<i64>) -> Result<Option<Plan>> {
+        let mut conn = self.pool.acquire().await?;
+        curation::document(&mut conn, plan_id, version).await
+    }
+
+    async fn plan_stamp(&self, plan_id: i64) -> Result<Option<PlanStamp>> {
+        let row = sqlx::query("SELECT id, current_version, edit_seq, title FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(stamp).transpose()
+    }
+
+    async fn edit_plan(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        edit: &Edit,
+        reason: &str,
+    ) -> Result<i64> {
+        curation::edit(self, actor, plan_id, edit, reason).await
+    }
+
+    async fn plan_edits(&self, plan_id: i64) -> Result<Vec<EditRecord>> {
+        curation::edit_records(self, plan_id).await
+    }
+
+    async fn publish_plan(&self, actor: &Actor, plan_id: i64) -> Result<()> {
+        curation::publish(self, actor, plan_id).await
+    }
+
+    async fn revision(&self, revision_id: i64) -> Result<Option<RevisionRecord>> {
+        revision::get(self, revision_id).await
+    }
+
+    async fn revisions(&self, plan_id: i64) -> Result<Vec<RevisionRecord>> {
+        revision::list(self, plan_id).await
+    }
+
+    async fn decide_revision_match(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        row_version: i64,
+        kind: ItemKind,
+        new: &str,
+        old: Option<&str>,
+    ) -> Result<()> {
+        revision::decide(self, actor, revision_id, row_version, kind, new, old).await
+    }
+
+    async fn approve_revision(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        row_version: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        revision::approve(self, actor, revision_id, row_version, reason).await
+    }
+
+    async fn reject_revision(
+        &self,
+        actor: &Actor,
+        revision_id: i64,
+        row_version: i64,
+        reason: &str,
+    ) -> Result<()> {
+        revision::reject(self, actor, revision_id, row_version, reason).await
+    }
+
+    async fn withdrawn(&self, plan_id: i64) -> Result<Vec<WithdrawnItem>> {
+        revision::withdrawn(self, plan_id).await
+    }
+
+    async fn publish_round(&self, actor: &Actor, round_id: i64) -> Result<()> {
+        rounds::publish(self, actor, round_id).await
     }
 
     async fn current_version(&self, plan_id: i64) -> Result<Option<i64>> {
@@ -125,13 +208,12 @@ impl Store for SqlStore {
         })
     }
 
-    async fn current_versions(&self) -> Result<Vec<(i64, i64, String)>> {
-        let rows = sqlx::query("SELECT id, current_version, title FROM plans ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect()
+    async fn current_versions(&self) -> Result<Vec<PlanStamp>> {
+        let rows =
+            sqlx::query("SELECT id, current_version, edit_seq, title FROM plans ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(stamp).collect()
     }
 
     async fn load_registry(&self, registry: &Registry) -> Result<()> {
@@ -388,7 +470,11 @@ impl Store for SqlStore {
         targets::work_points(self, plan_id, node_key).await
     }
     async fn plan_facts(&self, plan_id: i64) -> Result<PlanFacts> {
-        targets::facts(self, plan_id).await
+        targets::facts(self, plan_id, None).await
+    }
+
+    async fn plan_facts_as_of(&self, plan_id: i64, cutoff: i64) -> Result<PlanFacts> {
+        targets::facts(self, plan_id, Some(cutoff)).await
     }
     async fn outstanding_reports(&self) -> Result<Vec<Outstanding>> {
         notices::outstanding(self).await

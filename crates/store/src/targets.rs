@@ -410,7 +410,13 @@ pub(crate) async fn work_points(
         .collect()
 }
 
-pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
+/// The facts status is computed from; with a cutoff, as the public may see them at that time:
+/// rounds published by then, values approved by then, reports as submitted by then.
+pub(crate) async fn facts(
+    store: &SqlStore,
+    plan_id: i64,
+    cutoff: Option<i64>,
+) -> Result<PlanFacts> {
     let mut conn = store.pool.acquire().await?;
     let method: String = match sqlx::query("SELECT status_method FROM plans WHERE id = $1")
         .bind(plan_id)
@@ -463,11 +469,26 @@ pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
             s.milestone_origin = Some(r.try_get(3)?);
         }
     }
-    let rows = sqlx::query(
-        "SELECT t.target_key, o.observed_on, o.value, o.recorded_at FROM observations o JOIN targets t ON t.id = o.target_id
-         JOIN plan_versions v ON v.id = t.plan_version_id WHERE v.plan_id = $1 AND o.status = 'approved'",
-    )
-    .bind(plan_id)
+    let rows = match cutoff {
+        None => sqlx::query(
+            "SELECT t.target_key, o.observed_on, o.value, o.recorded_at FROM observations o JOIN targets t ON t.id = o.target_id
+             JOIN plan_versions v ON v.id = t.plan_version_id WHERE v.plan_id = $1 AND o.status = 'approved'",
+        )
+        .bind(plan_id),
+        // Office-recorded values count from when they were recorded; reported ones once the
+        // approving review and the round's publication both came by the cutoff.
+        Some(cutoff) => sqlx::query(
+            "SELECT t.target_key, o.observed_on, o.value, o.recorded_at FROM observations o JOIN targets t ON t.id = o.target_id
+             JOIN plan_versions v ON v.id = t.plan_version_id WHERE v.plan_id = $1 AND o.status = 'approved'
+             AND o.recorded_at <= $2
+             AND (o.report_version_id IS NULL OR EXISTS (
+                 SELECT 1 FROM report_versions rv JOIN reports r ON r.id = rv.report_id JOIN rounds rd ON rd.id = r.round_id
+                 JOIN reviews w ON w.report_version_id = rv.id AND w.decision = 'approve' AND w.decided_at <= $2
+                 WHERE rv.id = o.report_version_id AND rd.published_at IS NOT NULL AND rd.published_at <= $2))",
+        )
+        .bind(plan_id)
+        .bind(cutoff),
+    }
     .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
@@ -485,14 +506,36 @@ pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
                 .push(r.try_get(3)?);
         }
     }
-    let rows = sqlx::query(
-        "SELECT n.node_key, r.round_id, r.unit_id, u.name, r.role, r.status, rd.due_on,
-            (SELECT MIN(v.submitted_at) FROM report_versions v WHERE v.report_id = r.id),
-            (SELECT v.percent_complete FROM report_versions v WHERE v.report_id = r.id AND v.version = r.current_version)
-         FROM reports r JOIN rounds rd ON rd.id = r.round_id JOIN nodes n ON n.id = r.node_id
-         JOIN units u ON u.id = r.unit_id WHERE rd.plan_id = $1 ORDER BY r.round_id, r.id",
-    )
-    .bind(plan_id)
+    let rows = match cutoff {
+        None => sqlx::query(
+            "SELECT n.node_key, r.round_id, r.unit_id, u.name, r.role, r.status, rd.due_on,
+                (SELECT MIN(v.submitted_at) FROM report_versions v WHERE v.report_id = r.id),
+                (SELECT v.percent_complete FROM report_versions v WHERE v.report_id = r.id AND v.version = r.current_version)
+             FROM reports r JOIN rounds rd ON rd.id = r.round_id JOIN nodes n ON n.id = r.node_id
+             JOIN units u ON u.id = r.unit_id WHERE rd.plan_id = $1 ORDER BY r.round_id, r.id",
+        )
+        .bind(plan_id),
+        // As it stood at the cutoff, for rounds published by then: approved if a version was
+        // approved by then (its percent counts), else submitted if one was submitted by then.
+        Some(cutoff) => sqlx::query(
+            "SELECT n.node_key, r.round_id, r.unit_id, u.name, r.role,
+                CASE WHEN EXISTS (SELECT 1 FROM report_versions v JOIN reviews w ON w.report_version_id = v.id
+                        WHERE v.report_id = r.id AND w.decision = 'approve' AND w.decided_at <= $2) THEN 'approved'
+                     WHEN EXISTS (SELECT 1 FROM report_versions v WHERE v.report_id = r.id AND v.submitted_at <= $2)
+                        THEN 'submitted'
+                     ELSE 'draft' END,
+                rd.due_on,
+                (SELECT MIN(v.submitted_at) FROM report_versions v WHERE v.report_id = r.id AND v.submitted_at <= $2),
+                (SELECT v.percent_complete FROM report_versions v JOIN reviews w ON w.report_version_id = v.id
+                    WHERE v.report_id = r.id AND w.decision = 'approve' AND w.decided_at <= $2
+                    ORDER BY v.version DESC LIMIT 1)
+             FROM reports r JOIN rounds rd ON rd.id = r.round_id JOIN nodes n ON n.id = r.node_id
+             JOIN units u ON u.id = r.unit_id WHERE rd.plan_id = $1
+             AND rd.published_at IS NOT NULL AND rd.published_at <= $2 ORDER BY r.round_id, r.id",
+        )
+        .bind(plan_id)
+        .bind(cutoff),
+    }
     .fetch_all(&mut *conn)
     .await?;
     let mut tasks: HashMap<String, Vec<TaskReportFact>> = HashMap::new();
@@ -516,11 +559,14 @@ pub(crate) async fn facts(store: &SqlStore, plan_id: i64) -> Result<PlanFacts> {
             });
     }
     facts.tasks = tasks;
-    let rows =
-        sqlx::query("SELECT id, title, opened_at FROM rounds WHERE plan_id = $1 ORDER BY id")
-            .bind(plan_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT id, title, opened_at FROM rounds WHERE plan_id = $1
+         AND ($2 < 0 OR (published_at IS NOT NULL AND published_at <= $2)) ORDER BY id",
+    )
+    .bind(plan_id)
+    .bind(cutoff.unwrap_or(-1))
+    .fetch_all(&mut *conn)
+    .await?;
     for r in &rows {
         facts
             .rounds

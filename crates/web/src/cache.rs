@@ -1,13 +1,14 @@
-//! Parsed plans kept in memory, keyed by plan and version. A version never changes once stored,
-//! so an entry is valid as long as it is the plan's current version: each use asks the store
-//! for the current version (one cheap query) and loads only what it has not seen. Servers stay
+//! Plans as served kept in memory, keyed by plan, version and edit count. A version never
+//! changes once stored and every edit raises the count, so an entry is valid as long as its
+//! stamp is the plan's: each use asks the store for the stamp (one cheap query) and loads only
+//! what it has not seen. Servers stay
 //! stateless: a cache is a copy, never the truth.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use duban_domain::Plan;
-use duban_store::{Result, Store};
+use duban_store::{PlanStamp, Result, Store};
 
 /// A cached plan with the character signatures its search uses.
 pub struct Cached {
@@ -81,36 +82,36 @@ const CAPACITY: usize = 128;
 /// The cache.
 #[derive(Default)]
 pub struct PlanCache {
-    entries: Mutex<HashMap<i64, (i64, Arc<Cached>)>>,
+    entries: Mutex<HashMap<i64, ((i64, i64), Arc<Cached>)>>,
     /// One load at a time: requests that miss together wait for the first to fill the entry
     /// instead of each reading the same plan.
     loading: tokio::sync::Mutex<()>,
 }
 
 impl PlanCache {
-    /// The current version of a plan, from memory when it is there.
+    /// The plan as served now: a version with the office's edits.
     pub async fn get(&self, store: &dyn Store, plan_id: i64) -> Result<Option<Arc<Cached>>> {
-        let Some(version) = store.current_version(plan_id).await? else {
+        let Some(stamp) = store.plan_stamp(plan_id).await? else {
             return Ok(None);
         };
-        self.get_version(store, plan_id, version).await
+        self.get_stamp(store, &stamp).await
     }
 
-    /// A plan at a version known to be current.
-    pub async fn get_version(
+    /// The plan as of a stamp (read just before): loaded once per (version, edits).
+    pub async fn get_stamp(
         &self,
         store: &dyn Store,
-        plan_id: i64,
-        version: i64,
+        stamp: &PlanStamp,
     ) -> Result<Option<Arc<Cached>>> {
-        if let Some(plan) = self.lookup(plan_id, version) {
+        let key = (stamp.version, stamp.edits);
+        if let Some(plan) = self.lookup(stamp.plan_id, key) {
             return Ok(Some(plan));
         }
         let _loading = self.loading.lock().await;
-        if let Some(plan) = self.lookup(plan_id, version) {
+        if let Some(plan) = self.lookup(stamp.plan_id, key) {
             return Ok(Some(plan));
         }
-        let Some(plan) = store.plan(plan_id, Some(version)).await? else {
+        let Some(plan) = store.plan(stamp.plan_id, Some(stamp.version)).await? else {
             return Ok(None);
         };
         let plan = Arc::new(Cached::new(plan));
@@ -118,16 +119,16 @@ impl PlanCache {
             if entries.len() >= CAPACITY {
                 entries.clear();
             }
-            entries.insert(plan_id, (version, plan.clone()));
+            entries.insert(stamp.plan_id, (key, plan.clone()));
         }
         Ok(Some(plan))
     }
 
-    fn lookup(&self, plan_id: i64, version: i64) -> Option<Arc<Cached>> {
+    fn lookup(&self, plan_id: i64, key: (i64, i64)) -> Option<Arc<Cached>> {
         let entries = self.entries.lock().ok()?;
         entries
             .get(&plan_id)
-            .filter(|(v, _)| *v == version)
+            .filter(|(k, _)| *k == key)
             .map(|(_, p)| p.clone())
     }
 }

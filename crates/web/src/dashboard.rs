@@ -383,7 +383,7 @@ pub async fn workbench(
         }
         // Its targets: on the tasks it is responsible for, in every plan.
         let mut targets = Vec::new();
-        for (plan_id, _, title) in state.store.current_versions().await? {
+        for duban_store::PlanStamp { plan_id, title, .. } in state.store.current_versions().await? {
             let Some(plan) = state.plan(plan_id).await? else { continue };
             let mut names: Vec<&str> = Vec::new();
             for u in &plan.units {

@@ -23,7 +23,7 @@ pub const CADENCES: [&str; 3] = ["monthly", "quarterly", "ad_hoc"];
 /// What the open-round form offers: each plan with its chapters and units.
 async fn scopes(state: &AppState) -> Result<Vec<Value>, AppError> {
     let mut out = Vec::new();
-    for (id, _, title) in state.store.current_versions().await? {
+    for duban_store::PlanStamp { plan_id: id, title, .. } in state.store.current_versions().await? {
         let Some(plan) = state.plan(id).await? else {
             continue;
         };

@@ -55,13 +55,14 @@ pub async fn search_groups(
         .collect();
     let mut groups = Vec::new();
     let mut budget = [MAX_HITS; 3];
-    for (id, version, title) in state.store.current_versions().await? {
+    for stamp in state.store.current_versions().await? {
+        let (id, title) = (stamp.plan_id, stamp.title.clone());
         if only.is_some_and(|o| o != id) {
             continue;
         }
         let Some(plan) = state
             .plans
-            .get_version(state.store.as_ref(), id, version)
+            .get_stamp(state.store.as_ref(), &stamp)
             .await?
         else {
             continue;

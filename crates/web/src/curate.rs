@@ -1,0 +1,717 @@
+//! The office curates a plan in the browser (issue "Right numbers"): the to-do list of what the
+//! importer could not settle (待确认), edits of nodes, units and their roles, people, targets and
+//! projects (each with a reason, audited), publication, and the review of a revised document
+//! (动态调整) before it replaces the version in force. Every form posts to one handler that turns
+//! its fields into a `duban_domain::curation::Edit`; the API takes the same edits as JSON.
+
+use std::collections::HashMap;
+
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use duban_domain::curation::{Edit, NodePatch, TargetPatch};
+use duban_domain::revision::{self, ChangeKind, ItemKind};
+use duban_domain::{
+    Assignment, Comparator, Contact, NodeId, Person, Plan, ProjectId, Role, Target, TargetId,
+    TargetKind,
+};
+use minijinja::context;
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::pages::{PageLang, error_page, load, page, plan_ctx, ser};
+
+type FormMap = Form<HashMap<String, String>>;
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn opt(form: &HashMap<String, String>, name: &str) -> Option<String> {
+    Some(field(form, name)).filter(|s| !s.is_empty())
+}
+
+fn number(form: &HashMap<String, String>, name: &str, label: &str) -> Result<Option<f64>, AppError> {
+    let raw = field(form, name);
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    crate::report_form::parse_number(&raw)
+        .map(Some)
+        .ok_or_else(|| AppError::Unprocessable(format!("{label}“{raw}”不是数字")))
+}
+
+fn year(form: &HashMap<String, String>, name: &str) -> Result<Option<i32>, AppError> {
+    let raw = field(form, name);
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
+        .map(Some)
+        .ok_or_else(|| AppError::Unprocessable(format!("年份“{raw}”无效")))
+}
+
+fn flag(form: &HashMap<String, String>, name: &str) -> bool {
+    matches!(field(form, name).as_str(), "1" | "on" | "true" | "yes")
+}
+
+fn comparator(raw: &str) -> Result<Comparator, AppError> {
+    [
+        Comparator::AtLeast,
+        Comparator::AtMost,
+        Comparator::Approx,
+        Comparator::IncreaseBy,
+        Comparator::ReduceTo,
+        Comparator::ReduceBy,
+        Comparator::Range,
+    ]
+    .into_iter()
+    .find(|c| c.symbol() == raw)
+    .ok_or_else(|| AppError::Unprocessable(format!("比较方式“{raw}”无法识别")))
+}
+
+fn target_kind(raw: &str) -> Result<TargetKind, AppError> {
+    [
+        TargetKind::Numeric,
+        TargetKind::Milestone,
+        TargetKind::Threshold,
+        TargetKind::Ordinal,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == raw)
+    .ok_or_else(|| AppError::Unprocessable(format!("指标类型“{raw}”无法识别")))
+}
+
+fn role(raw: &str) -> Result<Role, AppError> {
+    [Role::Lead, Role::Co, Role::Implementer]
+        .into_iter()
+        .find(|r| r.as_str() == raw)
+        .ok_or_else(|| AppError::Unprocessable(format!("角色“{raw}”无法识别")))
+}
+
+fn person(form: &HashMap<String, String>, prefix: &str) -> Option<Person> {
+    let name = field(form, &format!("{prefix}_name"));
+    (!name.is_empty()).then(|| Person {
+        name,
+        post: field(form, &format!("{prefix}_post")),
+        phone: field(form, &format!("{prefix}_phone")),
+    })
+}
+
+/// A target from the fields of a target form (`{prefix}indicator`, `{prefix}value` …).
+fn target_fields(
+    form: &HashMap<String, String>,
+    prefix: &str,
+    id: TargetId,
+    node: NodeId,
+) -> Result<Target, AppError> {
+    let f = |n: &str| format!("{prefix}{n}");
+    let kind = match opt(form, &f("kind")) {
+        Some(k) => target_kind(&k)?,
+        None => TargetKind::Numeric,
+    };
+    let value = match number(form, &f("value"), "目标值")? {
+        Some(v) => v,
+        None if kind == TargetKind::Milestone => 1.0,
+        None => return Err(AppError::Unprocessable("请填写目标值".to_owned())),
+    };
+    Ok(Target {
+        id,
+        node,
+        indicator: field(form, &f("indicator")),
+        value,
+        value_high: number(form, &f("value_high"), "目标值上限")?,
+        unit: field(form, &f("unit")),
+        comparator: comparator(&opt(form, &f("comparator")).unwrap_or_else(|| ">=".to_owned()))?,
+        year: year(form, &f("year"))?,
+        text: field(form, &f("indicator")),
+        line: 0,
+        kind,
+        approx: flag(form, &f("approx")),
+        data_owner: opt(form, &f("data_owner")),
+        per_county: flag(form, &f("per_county")),
+        vision: false,
+        internal: flag(form, &f("internal")),
+    })
+}
+
+/// A key not yet used by any item of the plan (for what the office adds).
+fn fresh(plan: &Plan, prefix: &str) -> String {
+    let used = |k: &str| {
+        plan.nodes.iter().any(|n| n.id.0 == k)
+            || plan.targets.iter().any(|t| t.id.0 == k)
+            || plan.projects.iter().any(|p| p.id.0 == k)
+    };
+    let stamp = crate::now();
+    (0..)
+        .map(|i| format!("{prefix}{stamp}{}", if i == 0 { String::new() } else { format!("-{i}") }))
+        .find(|k| !used(k))
+        .unwrap_or_default()
+}
+
+/// The edit a curation form stands for (its hidden `op` names it).
+pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edit, AppError> {
+    let node = || NodeId(field(form, "node"));
+    let target = || TargetId(field(form, "target"));
+    Ok(match field(form, "op").as_str() {
+        "edit_node" => Edit::EditNode {
+            node: node(),
+            patch: NodePatch {
+                title: opt(form, "title"),
+                text: form.get("text").map(|t| t.trim().to_owned()),
+                deadline: Some(opt(form, "deadline")),
+                supervised: Some(flag(form, "supervised")),
+                internal: Some(flag(form, "internal")),
+            },
+        },
+        "set_units" => {
+            let mut units = Vec::new();
+            for i in 0..64 {
+                let Some(unit) = opt(form, &format!("unit_{i}")) else {
+                    continue;
+                };
+                if flag(form, &format!("remove_{i}")) {
+                    continue;
+                }
+                units.push(Assignment {
+                    unit,
+                    role: role(&field(form, &format!("role_{i}")))?,
+                });
+            }
+            if let Some(unit) = opt(form, "new_unit") {
+                units.push(Assignment {
+                    unit,
+                    role: role(&opt(form, "new_role").unwrap_or_else(|| "co".to_owned()))?,
+                });
+            }
+            Edit::SetUnits {
+                node: node(),
+                units,
+            }
+        }
+        "set_people" => Edit::SetPeople {
+            node: node(),
+            contact: Contact {
+                unit: field(form, "unit"),
+                leader: person(form, "leader"),
+                responsible: person(form, "responsible"),
+                liaison: person(form, "liaison"),
+            },
+        },
+        "edit_target" => {
+            let t = target_fields(form, "", target(), NodeId::default())?;
+            Edit::EditTarget {
+                target: target(),
+                patch: TargetPatch {
+                    indicator: Some(t.indicator),
+                    value: Some(t.value),
+                    value_high: Some(t.value_high),
+                    unit: Some(t.unit),
+                    comparator: Some(t.comparator),
+                    year: Some(t.year),
+                    kind: Some(t.kind),
+                    approx: Some(t.approx),
+                    per_county: Some(t.per_county),
+                    data_owner: Some(t.data_owner),
+                    internal: Some(t.internal),
+                },
+            }
+        }
+        "set_data_owner" => Edit::EditTarget {
+            target: target(),
+            patch: TargetPatch {
+                data_owner: Some(opt(form, "data_owner")),
+                ..TargetPatch::default()
+            },
+        },
+        "add_target" => Edit::AddTarget {
+            target: target_fields(form, "", TargetId(fresh(plan, "t")), node())?,
+        },
+        "delete_target" => Edit::DeleteTarget { target: target() },
+        "merge_targets" => Edit::MergeTargets {
+            keep: target(),
+            remove: form
+                .iter()
+                .filter(|(k, v)| k.starts_with("remove_") && matches!(v.as_str(), "on" | "1"))
+                .map(|(k, _)| TargetId(k.trim_start_matches("remove_").to_owned()))
+                .collect(),
+        },
+        "split_target" => {
+            let original = plan
+                .targets
+                .iter()
+                .find(|t| t.id == target())
+                .ok_or(AppError::NotFound)?;
+            let first = target_fields(form, "a_", original.id.clone(), original.node.clone())?;
+            let second = target_fields(
+                form,
+                "b_",
+                TargetId(fresh(plan, "t")),
+                original.node.clone(),
+            )?;
+            Edit::SplitTarget {
+                target: target(),
+                parts: vec![first, second],
+            }
+        }
+        "add_project" => Edit::AddProject {
+            project: duban_domain::Project {
+                id: ProjectId(fresh(plan, "p")),
+                name: field(form, "name"),
+                node: node(),
+                line: 0,
+            },
+        },
+        "delete_project" => Edit::DeleteProject {
+            project: ProjectId(field(form, "project")),
+        },
+        "resolve_diagnostic" => Edit::ResolveDiagnostic {
+            code: field(form, "code"),
+            line: opt(form, "line").and_then(|l| l.parse().ok()),
+        },
+        "set_horizon" => Edit::SetHorizon {
+            year: year(form, "horizon")?,
+        },
+        other => return Err(AppError::BadRequest(format!("未知的修改类型“{other}”"))),
+    })
+}
+
+/// Where to go after a form: a page of the same plan, never elsewhere.
+fn back(plan_id: i64, form: &HashMap<String, String>) -> String {
+    let next = field(form, "next");
+    let prefix = format!("/plans/{plan_id}/");
+    if next.starts_with(&prefix) && !next.contains("//") && !next.contains('\\') {
+        next
+    } else {
+        format!("/plans/{plan_id}/curate")
+    }
+}
+
+/// `POST /plans/{plan}/edits`: one edit from a curation form, with its reason.
+pub async fn post_edit(
+    State(state): State<AppState>,
+    lang: PageLang,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    Form(form): FormMap,
+) -> Response {
+    let result = async {
+        let (id, plan) = load(&state, &raw).await?;
+        let edit = edit_of(&plan, &form)?;
+        state
+            .store
+            .edit_plan(&viewer.actor(), id, &edit, &field(&form, "reason"))
+            .await?;
+        Ok::<_, AppError>(back(id, &form))
+    }
+    .await;
+    match result {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// `POST /plans/{plan}/publish`.
+pub async fn publish(
+    State(state): State<AppState>,
+    lang: PageLang,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+) -> Response {
+    let Ok(id) = raw.parse::<i64>() else {
+        return error_page(&state, &lang, &AppError::NotFound);
+    };
+    match state.store.publish_plan(&viewer.actor(), id).await {
+        Ok(()) => Redirect::to(&format!("/plans/{id}/curate")).into_response(),
+        Err(e) => error_page(&state, &lang, &e.into()),
+    }
+}
+
+/// What still needs the office: diagnostics, and targets no unit can report.
+fn todo(plan: &Plan) -> (Vec<minijinja::Value>, Vec<minijinja::Value>) {
+    let diagnostics = plan
+        .diagnostics
+        .iter()
+        .map(|d| context! { line => d.line, severity => d.severity.as_str(), code => d.code.clone(), message => d.message.clone() })
+        .collect();
+    let unowned = plan
+        .targets
+        .iter()
+        .filter(|t| {
+            t.data_owner.is_none()
+                && plan
+                    .node(&t.node)
+                    .is_none_or(|n| n.responsible.is_empty())
+        })
+        .map(|t| context! { key => t.id.0.clone(), indicator => t.indicator.clone(), node => t.node.0.clone() })
+        .collect();
+    (diagnostics, unowned)
+}
+
+/// `GET /plans/{plan}/curate`: the to-do list, publication, edits, revisions, withdrawn items.
+pub async fn curate_page(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(raw): Path<String>,
+) -> Response {
+    let result = async {
+        let (id, plan) = load(&state, &raw).await?;
+        let summary = state
+            .store
+            .plans()
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or(AppError::NotFound)?;
+        let (diagnostics, unowned) = todo(&plan);
+        let edits: Vec<_> = state
+            .store
+            .plan_edits(id)
+            .await?
+            .into_iter()
+            .rev()
+            .map(|e| {
+                context! {
+                    id => e.id, what => describe(&e.edit), reason => e.reason,
+                    who => e.actor_name.unwrap_or_else(|| "—".to_owned()),
+                    at => crate::view::local_time(e.created_at, state.config.utc_offset_hours),
+                }
+            })
+            .collect();
+        let revisions: Vec<_> = state
+            .store
+            .revisions(id)
+            .await?
+            .into_iter()
+            .map(|r| context! { id => r.id, status => r.status.as_str(), source => r.source_name, version => r.version, base => r.base_version,
+                at => crate::view::local_time(r.created_at, state.config.utc_offset_hours) })
+            .collect();
+        let withdrawn = ser(&state.store.withdrawn(id).await?);
+        let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
+        Ok::<_, AppError>(context! {
+            ..plan_ctx(id, &plan),
+            ..context! {
+                published => summary.published_at.is_some(), diagnostics, unowned, edits, revisions, withdrawn,
+                units, horizon => plan.operative_horizon(),
+            }
+        })
+    }
+    .await;
+    match result {
+        Ok(ctx) => page(&state, &lang, "curate.html", ctx),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// An edit in words, for the history (Chinese; the office's language).
+fn describe(edit: &Edit) -> String {
+    match edit {
+        Edit::EditNode { node, .. } => format!("修改节点 {node}"),
+        Edit::SetUnits { node, units } => format!(
+            "调整节点 {node} 的责任单位：{}",
+            units
+                .iter()
+                .map(|a| format!("{}（{}）", a.unit, role_zh(a.role)))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        Edit::SetPeople { node, contact } => format!("设置节点 {node} 中 {} 的责任人", contact.unit),
+        Edit::EditTarget { target, .. } => format!("修改指标 {target}"),
+        Edit::AddTarget { target } => format!("新增指标 {}（{}）", target.id, target.indicator),
+        Edit::DeleteTarget { target } => format!("删除指标 {target}"),
+        Edit::MergeTargets { keep, remove } => format!(
+            "合并指标：保留 {keep}，并入 {}",
+            remove.iter().map(|t| t.0.as_str()).collect::<Vec<_>>().join("、")
+        ),
+        Edit::SplitTarget { target, parts } => format!("拆分指标 {target} 为 {} 项", parts.len()),
+        Edit::AddProject { project } => format!("新增项目 {}", project.name),
+        Edit::EditProject { project, .. } => format!("修改项目 {project}"),
+        Edit::DeleteProject { project } => format!("删除项目 {project}"),
+        Edit::AddNode { node } => format!("新增节点 {}（{}）", node.id, node.title),
+        Edit::ResolveDiagnostic { code, line } => format!(
+            "确认诊断 {code}{}",
+            line.map_or_else(String::new, |l| format!("（第 {l} 行）"))
+        ),
+        Edit::SetHorizon { year } => format!(
+            "规划期末年设为 {}",
+            year.map_or_else(|| "自动".to_owned(), |y| y.to_string())
+        ),
+    }
+}
+
+fn role_zh(role: Role) -> &'static str {
+    match role {
+        Role::Lead => "牵头",
+        Role::Co => "配合",
+        Role::Implementer => "实施",
+    }
+}
+
+/// `GET /plans/{plan}/nodes/{node}/edit`: a node's fields, units and roles, people, targets.
+pub async fn node_page(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path((raw, key)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let (id, plan) = load(&state, &raw).await?;
+        let node = plan
+            .nodes
+            .iter()
+            .find(|n| n.id.0 == key)
+            .ok_or(AppError::NotFound)?;
+        let people: Vec<_> = node
+            .responsible
+            .iter()
+            .map(|a| {
+                let c = node.people.iter().find(|c| c.unit == a.unit);
+                context! { unit => a.unit.clone(), contact => ser(&c) }
+            })
+            .collect();
+        let targets: Vec<_> = plan
+            .targets
+            .iter()
+            .filter(|t| t.node == node.id)
+            .map(|t| ser(t))
+            .collect();
+        let projects: Vec<_> = plan
+            .projects
+            .iter()
+            .filter(|p| p.node == node.id)
+            .map(|p| ser(p))
+            .collect();
+        let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
+        Ok::<_, AppError>(context! {
+            ..plan_ctx(id, &plan),
+            ..context! { node => ser(node), people, targets, projects, units, comparators => comparators(), kinds => kinds() }
+        })
+    }
+    .await;
+    match result {
+        Ok(ctx) => page(&state, &lang, "node_edit.html", ctx),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+fn comparators() -> Vec<&'static str> {
+    vec![">=", "<=", "approx", "increase_by", "reduce_to", "reduce_by", "range"]
+}
+
+fn kinds() -> Vec<&'static str> {
+    vec!["numeric", "milestone", "threshold", "ordinal"]
+}
+
+/// `GET /plans/{plan}/targets/{target}/edit`: a target's fields, merge and split.
+pub async fn target_page(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path((raw, key)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let (id, plan) = load(&state, &raw).await?;
+        let target = plan
+            .targets
+            .iter()
+            .find(|t| t.id.0 == key)
+            .ok_or(AppError::NotFound)?;
+        // Candidates to merge: the same indicator stated elsewhere, by shared characters.
+        let mine: std::collections::HashSet<char> = target.indicator.chars().collect();
+        let mut others: Vec<(usize, &Target)> = plan
+            .targets
+            .iter()
+            .filter(|t| t.id != target.id)
+            .map(|t| (t.indicator.chars().filter(|c| mine.contains(c)).count(), t))
+            .filter(|(n, _)| *n * 2 >= mine.len().max(1))
+            .collect();
+        others.sort_by(|a, b| b.0.cmp(&a.0));
+        let similar: Vec<_> = others.iter().take(8).map(|(_, t)| ser(t)).collect();
+        let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
+        Ok::<_, AppError>(context! {
+            ..plan_ctx(id, &plan),
+            ..context! { target => ser(target), similar, units, comparators => comparators(), kinds => kinds(),
+                horizon => plan.operative_horizon() }
+        })
+    }
+    .await;
+    match result {
+        Ok(ctx) => page(&state, &lang, "target_edit.html", ctx),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// `GET /plans/{plan}/revisions/{revision}`: the diff against the version in force, the
+/// pairings to decide, and approval.
+pub async fn revision_page(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path((raw, rev)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let (id, plan) = load(&state, &raw).await?;
+        let rev_id: i64 = rev.parse().map_err(|_| AppError::NotFound)?;
+        let rev = state
+            .store
+            .revision(rev_id)
+            .await?
+            .filter(|r| r.plan_id == id)
+            .ok_or(AppError::NotFound)?;
+        let base = state
+            .store
+            .plan(id, Some(rev.base_version))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let changes = revision::diff(&base, &rev.document, &rev.matching);
+        let uncertain: Vec<_> = rev
+            .matching
+            .uncertain()
+            .map(|p| {
+                context! {
+                    kind => p.kind, new => p.new.clone(), old => p.old.clone(), score => format!("{:.2}", p.score),
+                    new_text => item_text(&rev.document, p.kind, &p.new),
+                    old_text => p.old.as_deref().map(|o| item_text(&base, p.kind, o)),
+                }
+            })
+            .collect();
+        let changes: Vec<_> = changes
+            .iter()
+            .map(|c| {
+                let kind = match c.kind {
+                    ChangeKind::Added => "added",
+                    ChangeKind::Removed => "removed",
+                    ChangeKind::Changed => "changed",
+                    ChangeKind::Moved => "moved",
+                };
+                let named = |keys: &[String], doc: &Plan| -> Vec<String> {
+                    keys.iter()
+                        .map(|k| item_text(doc, ItemKind::Target, k))
+                        .collect()
+                };
+                context! {
+                    kind, old => c.old.clone(), new => c.new.clone(), title => c.title.clone(),
+                    fields => c.fields.clone(), texts => ser(&c.texts), uncertain => c.uncertain,
+                    targets_added => named(&c.targets_added, &rev.document),
+                    targets_removed => named(&c.targets_removed, &base),
+                    targets_changed => named(&c.targets_changed, &base),
+                    projects_added => c.projects_added.iter().map(|k| item_text(&rev.document, ItemKind::Project, k)).collect::<Vec<_>>(),
+                    projects_removed => c.projects_removed.iter().map(|k| item_text(&base, ItemKind::Project, k)).collect::<Vec<_>>(),
+                }
+            })
+            .collect();
+        Ok::<_, AppError>(context! {
+            ..plan_ctx(id, &plan),
+            ..context! {
+                revision => ser(&rev), changes, uncertain,
+                at => crate::view::local_time(rev.created_at, state.config.utc_offset_hours),
+                decided_at => rev.decided_at.map(|t| crate::view::local_time(t, state.config.utc_offset_hours)),
+            }
+        })
+    }
+    .await;
+    match result {
+        Ok(ctx) => page(&state, &lang, "revision.html", ctx),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// An item's words: a node's number and title, a target's indicator and goal, a project's name.
+pub(crate) fn item_text(plan: &Plan, kind: ItemKind, key: &str) -> String {
+    match kind {
+        ItemKind::Node => plan
+            .nodes
+            .iter()
+            .find(|n| n.id.0 == key)
+            .map(|n| format!("{}{}", n.number.clone().unwrap_or_default(), n.title)),
+        ItemKind::Target => plan.targets.iter().find(|t| t.id.0 == key).map(|t| {
+            format!(
+                "{} {} {}{}{}",
+                t.indicator,
+                t.comparator.symbol(),
+                t.value,
+                t.unit,
+                t.year.map_or_else(String::new, |y| format!("（{y}年）"))
+            )
+        }),
+        ItemKind::Project => plan
+            .projects
+            .iter()
+            .find(|p| p.id.0 == key)
+            .map(|p| p.name.clone()),
+    }
+    .unwrap_or_else(|| key.to_owned())
+}
+
+fn item_kind(raw: &str) -> Result<ItemKind, AppError> {
+    match raw {
+        "node" => Ok(ItemKind::Node),
+        "target" => Ok(ItemKind::Target),
+        "project" => Ok(ItemKind::Project),
+        other => Err(AppError::BadRequest(format!("条目类型“{other}”无法识别"))),
+    }
+}
+
+fn row_version(form: &HashMap<String, String>) -> Result<i64, AppError> {
+    field(form, "row_version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号".to_owned()))
+}
+
+/// `POST /plans/{plan}/revisions/{revision}`: decide a pairing, approve or reject (`action`).
+pub async fn decide_revision(
+    State(state): State<AppState>,
+    lang: PageLang,
+    viewer: Viewer,
+    Path((raw, rev)): Path<(String, String)>,
+    Form(form): FormMap,
+) -> Response {
+    let result = async {
+        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+        let rev_id: i64 = rev.parse().map_err(|_| AppError::NotFound)?;
+        state
+            .store
+            .revision(rev_id)
+            .await?
+            .filter(|r| r.plan_id == id)
+            .ok_or(AppError::NotFound)?;
+        let actor = viewer.actor();
+        let version = row_version(&form)?;
+        match field(&form, "action").as_str() {
+            "match" => {
+                let old = opt(&form, "old");
+                state
+                    .store
+                    .decide_revision_match(
+                        &actor,
+                        rev_id,
+                        version,
+                        item_kind(&field(&form, "kind"))?,
+                        &field(&form, "new"),
+                        old.as_deref(),
+                    )
+                    .await?;
+            }
+            "approve" => {
+                state
+                    .store
+                    .approve_revision(&actor, rev_id, version, &field(&form, "reason"))
+                    .await?;
+            }
+            "reject" => {
+                state
+                    .store
+                    .reject_revision(&actor, rev_id, version, &field(&form, "reason"))
+                    .await?;
+            }
+            other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
+        }
+        Ok::<_, AppError>(format!("/plans/{id}/revisions/{rev_id}"))
+    }
+    .await;
+    match result {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => error_page(&state, &lang, &e),
+    }
+}
