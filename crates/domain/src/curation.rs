@@ -277,10 +277,7 @@ pub fn check(plan: &Plan, edit: &Edit) -> Result<(), String> {
                 .node(node)
                 .is_some_and(|n| n.responsible.iter().any(|a| a.unit == contact.unit));
             if !responsible {
-                return Err(format!(
-                    "“{}”不是节点“{node}”的责任单位",
-                    contact.unit
-                ));
+                return Err(format!("“{}”不是节点“{node}”的责任单位", contact.unit));
             }
             for p in [&contact.leader, &contact.responsible, &contact.liaison]
                 .into_iter()
@@ -374,10 +371,10 @@ pub fn check(plan: &Plan, edit: &Edit) -> Result<(), String> {
                 return Err(format!("节点编号“{}”已存在", node.id));
             }
             not_blank("标题", &node.title)?;
-            if let Some(parent) = &node.parent {
-                if !plan.nodes.iter().any(|n| &n.id == parent) {
-                    return Err(format!("上级节点“{parent}”不存在"));
-                }
+            if let Some(parent) = &node.parent
+                && !plan.nodes.iter().any(|n| &n.id == parent)
+            {
+                return Err(format!("上级节点“{parent}”不存在"));
             }
             let mut seen = std::collections::BTreeSet::new();
             for a in &node.responsible {

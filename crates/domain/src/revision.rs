@@ -147,14 +147,10 @@ fn bag(parts: &[&str]) -> Vec<u64> {
         if let [only] = chars.as_slice() {
             out.push(u64::from(*only) << 32);
         }
-        out.extend(
-            chars
-                .windows(2)
-                .filter_map(|w| match w {
-                    [a, b] => Some(u64::from(*a) << 32 | u64::from(*b)),
-                    _ => None,
-                }),
-        );
+        out.extend(chars.windows(2).filter_map(|w| match w {
+            [a, b] => Some(u64::from(*a) << 32 | u64::from(*b)),
+            _ => None,
+        }));
     }
     out.sort_unstable();
     out.dedup();
@@ -298,17 +294,17 @@ fn assign(scored: &[Scored], n_new: usize, n_old: usize) -> Vec<Option<(usize, f
         .collect();
     for s in scored {
         let paired_old = out.get(s.new).copied().flatten().map(|(j, _, _)| j);
-        if paired_old.is_some() && paired_old != Some(s.old) {
-            if let Some(r) = best_rival_new.get_mut(s.new) {
-                *r = r.max(s.score);
-            }
+        if paired_old.is_some()
+            && paired_old != Some(s.old)
+            && let Some(r) = best_rival_new.get_mut(s.new)
+        {
+            *r = r.max(s.score);
         }
-        if let Some(&i) = old_to_new.get(&s.old) {
-            if i != s.new {
-                if let Some(r) = best_rival_old.get_mut(s.old) {
-                    *r = r.max(s.score);
-                }
-            }
+        if let Some(&i) = old_to_new.get(&s.old)
+            && i != s.new
+            && let Some(r) = best_rival_old.get_mut(s.old)
+        {
+            *r = r.max(s.score);
         }
     }
     for (i, slot) in out.iter_mut().enumerate() {
@@ -325,7 +321,11 @@ fn assign(scored: &[Scored], n_new: usize, n_old: usize) -> Vec<Option<(usize, f
 }
 
 fn relative(i: usize, n: usize) -> f64 {
-    if n <= 1 { 0.0 } else { i as f64 / (n - 1) as f64 }
+    if n <= 1 {
+        0.0
+    } else {
+        i as f64 / (n - 1) as f64
+    }
 }
 
 /// What two nodes share, apart from where they stand.
@@ -385,7 +385,8 @@ fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
 /// Node matching: returns for each new node its old node index, score and uncertainty.
 fn match_nodes(base: &Plan, new: &Plan) -> Vec<Option<(usize, f64, bool)>> {
     let (nn, no) = (new.nodes.len(), base.nodes.len());
-    let bags = |p: &Plan| -> (Vec<Vec<u64>>, Vec<Vec<u64>>, Vec<Vec<u64>>) {
+    type Bags = Vec<Vec<u64>>;
+    let bags = |p: &Plan| -> (Bags, Bags, Bags) {
         let mut all = Vec::new();
         let mut titles = Vec::new();
         let mut texts = Vec::new();
@@ -470,12 +471,20 @@ fn match_nodes(base: &Plan, new: &Plan) -> Vec<Option<(usize, f64, bool)>> {
     let new_parent: Vec<Option<usize>> = new
         .nodes
         .iter()
-        .map(|n| n.parent.as_ref().and_then(|p| new_index.get(p.0.as_str()).copied()))
+        .map(|n| {
+            n.parent
+                .as_ref()
+                .and_then(|p| new_index.get(p.0.as_str()).copied())
+        })
         .collect();
     let old_parent: Vec<Option<usize>> = base
         .nodes
         .iter()
-        .map(|n| n.parent.as_ref().and_then(|p| old_index.get(p.0.as_str()).copied()))
+        .map(|n| {
+            n.parent
+                .as_ref()
+                .and_then(|p| old_index.get(p.0.as_str()).copied())
+        })
         .collect();
     for _ in 0..2 {
         let scored: Vec<Scored> = likes
@@ -738,11 +747,17 @@ pub fn diff(base: &Plan, new: &Plan, matching: &Matching) -> Vec<Change> {
     }
     let mut new_projects_of: HashMap<&str, Vec<&Project>> = HashMap::new();
     for p in &new.projects {
-        new_projects_of.entry(p.node.0.as_str()).or_default().push(p);
+        new_projects_of
+            .entry(p.node.0.as_str())
+            .or_default()
+            .push(p);
     }
     let mut old_projects_of: HashMap<&str, Vec<&Project>> = HashMap::new();
     for p in &base.projects {
-        old_projects_of.entry(p.node.0.as_str()).or_default().push(p);
+        old_projects_of
+            .entry(p.node.0.as_str())
+            .or_default()
+            .push(p);
     }
     let none_t: Vec<&Target> = Vec::new();
     let none_p: Vec<&Project> = Vec::new();
@@ -904,10 +919,10 @@ fn keys_for<'a>(
     let mut out = HashMap::new();
     let mut given = HashSet::new();
     for id in ids.clone() {
-        if let Some(old) = side.old(id) {
-            if given.insert(old) {
-                out.insert(id.to_owned(), old.to_owned());
-            }
+        if let Some(old) = side.old(id)
+            && given.insert(old)
+        {
+            out.insert(id.to_owned(), old.to_owned());
         }
     }
     for id in ids {
@@ -947,18 +962,35 @@ pub fn rekey(new: &Plan, matching: &Matching, used: &BTreeSet<String>, version: 
         &Side::new(matching, ItemKind::Project),
         &mut keys,
     );
-    let node_key = |id: &NodeId| NodeId(node_keys.get(&id.0).cloned().unwrap_or_else(|| id.0.clone()));
+    let node_key = |id: &NodeId| {
+        NodeId(
+            node_keys
+                .get(&id.0)
+                .cloned()
+                .unwrap_or_else(|| id.0.clone()),
+        )
+    };
     let mut plan = new.clone();
     for n in &mut plan.nodes {
         n.id = node_key(&n.id);
         n.parent = n.parent.as_ref().map(node_key);
     }
     for t in &mut plan.targets {
-        t.id = TargetId(target_keys.get(&t.id.0).cloned().unwrap_or_else(|| t.id.0.clone()));
+        t.id = TargetId(
+            target_keys
+                .get(&t.id.0)
+                .cloned()
+                .unwrap_or_else(|| t.id.0.clone()),
+        );
         t.node = node_key(&t.node);
     }
     for p in &mut plan.projects {
-        p.id = ProjectId(project_keys.get(&p.id.0).cloned().unwrap_or_else(|| p.id.0.clone()));
+        p.id = ProjectId(
+            project_keys
+                .get(&p.id.0)
+                .cloned()
+                .unwrap_or_else(|| p.id.0.clone()),
+        );
         p.node = node_key(&p.node);
     }
     plan

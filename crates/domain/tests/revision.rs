@@ -90,8 +90,8 @@ fn rebreak(text: &str) -> String {
     while i < lines.len() {
         let line = lines[i];
         out.push_str(line);
-        let mid_sentence = line.chars().count() > 40
-            && !line.ends_with(['。', '）', ')', '：', '；']);
+        let mid_sentence =
+            line.chars().count() > 40 && !line.ends_with(['。', '）', ')', '：', '；']);
         let next = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty());
         match next {
             Some(j) if mid_sentence => {
@@ -132,7 +132,11 @@ fn whitespace_of_page_breaks_does_not_matter() {
         assert_eq!(p.old.as_deref(), Some(p.new.as_str()), "{p:?}");
         assert!(!p.uncertain, "{p:?}");
     }
-    assert!(diff(&plan, &other, &m).is_empty(), "{:#?}", diff(&plan, &other, &m));
+    assert!(
+        diff(&plan, &other, &m).is_empty(),
+        "{:#?}",
+        diff(&plan, &other, &m)
+    );
 }
 
 #[test]
@@ -146,7 +150,12 @@ fn a_revision_is_four_changes_and_keeps_every_key() {
     let m = match_plans(&base, &new);
     let elapsed = started.elapsed();
     assert!(elapsed.as_millis() < 2000, "matching took {elapsed:?}");
-    assert_eq!(m.uncertain().count(), 0, "{:#?}", m.uncertain().collect::<Vec<_>>());
+    assert_eq!(
+        m.uncertain().count(),
+        0,
+        "{:#?}",
+        m.uncertain().collect::<Vec<_>>()
+    );
 
     let changes = diff(&base, &new, &m);
     let summary: Vec<(ChangeKind, Option<&str>, Option<&str>)> = changes
@@ -238,7 +247,12 @@ fn a_revision_is_four_changes_and_keeps_every_key() {
 
     // The rekeyed plan matches the revision as it is stored: everything continues itself.
     let again = match_plans(&keyed, &keyed);
-    assert!(again.pairs.iter().all(|p| p.old.as_deref() == Some(p.new.as_str())));
+    assert!(
+        again
+            .pairs
+            .iter()
+            .all(|p| p.old.as_deref() == Some(p.new.as_str()))
+    );
 }
 
 #[test]
