@@ -534,6 +534,11 @@ fn match_targets(
             .collect()
     };
     let (new_all, old_all) = (all(new), all(base));
+    let field = |p: &Plan, f: fn(&Target) -> &str| -> Vec<Vec<u64>> {
+        p.targets.iter().map(|t| bag(&[f(t)])).collect()
+    };
+    let (new_ind, old_ind) = (field(new, |t| &t.indicator), field(base, |t| &t.indicator));
+    let (new_text, old_text) = (field(new, |t| &t.text), field(base, |t| &t.text));
     let mut by_node: HashMap<&str, Vec<usize>> = HashMap::new();
     for (j, t) in base.targets.iter().enumerate() {
         by_node.entry(t.node.0.as_str()).or_default().push(j);
@@ -550,8 +555,8 @@ fn match_targets(
         .into_iter()
         .filter_map(|(i, j)| {
             let (a, b) = (new.targets.get(i)?, base.targets.get(j)?);
-            let indicator = dice(&bag(&[&a.indicator]), &bag(&[&b.indicator]));
-            let text = dice(&bag(&[&a.text]), &bag(&[&b.text]));
+            let indicator = dice(new_ind.get(i)?, old_ind.get(j)?);
+            let text = dice(new_text.get(i)?, old_text.get(j)?);
             let value = same_value(a.value, b.value)
                 && match (a.value_high, b.value_high) {
                     (Some(x), Some(y)) => same_value(x, y),

@@ -279,3 +279,60 @@ fn kinds_are_in_document_order() {
     sorted.sort();
     assert_eq!(kinds, sorted);
 }
+
+/// The reference plan four times over (each copy under its own part): 680 nodes, every one
+/// with three identical twins elsewhere, which only the parent's match tells apart.
+fn quadrupled(plan: &Plan) -> Plan {
+    let mut big = Plan::new("大");
+    for k in 1..=4 {
+        let prefix = |id: &str| duban_domain::NodeId(format!("{k}.{id}"));
+        let mut part = plan.nodes[0].clone();
+        part.id = duban_domain::NodeId(k.to_string());
+        part.parent = None;
+        part.title = format!("第{k}部分");
+        part.text = String::new();
+        big.nodes.push(part);
+        for n in &plan.nodes {
+            let mut n = n.clone();
+            n.parent = Some(
+                n.parent
+                    .as_ref()
+                    .map_or_else(|| duban_domain::NodeId(k.to_string()), |p| prefix(&p.0)),
+            );
+            n.id = prefix(&n.id.0);
+            big.nodes.push(n);
+        }
+        for t in &plan.targets {
+            let mut t = t.clone();
+            t.id = duban_domain::TargetId(format!("{k}{}", t.id));
+            t.node = prefix(&t.node.0);
+            big.targets.push(t);
+        }
+        for p in &plan.projects {
+            let mut p = p.clone();
+            p.id = duban_domain::ProjectId(format!("{k}{}", p.id));
+            p.node = prefix(&p.node.0);
+            big.projects.push(p);
+        }
+    }
+    big
+}
+
+#[test]
+fn twins_are_told_apart_by_their_parents_and_large_plans_are_fast() {
+    let plan = duban_import::parse(REFERENCE);
+    let big = quadrupled(&plan);
+    let started = Instant::now();
+    let m = match_plans(&big, &big);
+    let elapsed = started.elapsed();
+    eprintln!(
+        "match_plans on {} nodes, {} targets, {} projects: {elapsed:?}",
+        big.nodes.len(),
+        big.targets.len(),
+        big.projects.len()
+    );
+    for p in &m.pairs {
+        assert_eq!(p.old.as_deref(), Some(p.new.as_str()), "{p:?}");
+    }
+    assert!(elapsed.as_millis() < 5000, "{elapsed:?}");
+}
