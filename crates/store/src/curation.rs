@@ -169,7 +169,10 @@ fn subject(plan: &Plan, edit: &Edit) -> (&'static str, String, Option<serde_json
         }
         Edit::ResolveDiagnostic { code, line } => (
             "diagnostic",
-            format!("{code}@{}", line.map_or_else(String::new, |l| l.to_string())),
+            format!(
+                "{code}@{}",
+                line.map_or_else(String::new, |l| l.to_string())
+            ),
             None,
         ),
         Edit::SetHorizon { .. } => ("plan", "horizon".to_owned(), json(&plan.horizon).ok()),
@@ -324,9 +327,7 @@ pub(crate) async fn sync_rows(
             .execute(&mut *conn)
             .await?;
         for (i, a) in node.responsible.iter().enumerate() {
-            let kind = after
-                .unit(&a.unit)
-                .map_or("other", |u| u.kind.as_str());
+            let kind = after.unit(&a.unit).map_or("other", |u| u.kind.as_str());
             let unit = unit_id(conn, &a.unit, kind).await?;
             sqlx::query("INSERT INTO assignments (node_id, unit_id, role, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(id)
@@ -420,9 +421,10 @@ pub(crate) async fn insert_project(
     p: &Project,
     node_ids: &HashMap<String, i64>,
 ) -> Result<()> {
-    let node = node_ids.get(&p.node.0).copied().ok_or_else(|| {
-        StoreError::Corrupt(format!("项目 {} 的节点 {} 不存在", p.name, p.node))
-    })?;
+    let node = node_ids
+        .get(&p.node.0)
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt(format!("项目 {} 的节点 {} 不存在", p.name, p.node)))?;
     sqlx::query(
         "INSERT INTO projects (plan_version_id, node_id, project_key, name, line) VALUES ($1, $2, $3, $4, $5)",
     )

@@ -31,9 +31,9 @@ mod targets;
 
 use std::sync::Arc;
 
-use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMethod};
 use duban_domain::curation::Edit;
 use duban_domain::revision::ItemKind;
+use duban_domain::supervision::{Baseline, Milestone, SecurityPolicy, StatusMethod};
 use duban_domain::{Plan, Registry};
 
 pub use backend::Backend;
@@ -193,8 +193,13 @@ pub trait Store: Send + Sync {
 
     /// Stores one of the office's edits after checking it against the plan as served; refused
     /// with the reason in Chinese when it cannot apply. Needs a reason; audited.
-    async fn edit_plan(&self, actor: &Actor, plan_id: i64, edit: &Edit, reason: &str)
-    -> Result<i64>;
+    async fn edit_plan(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        edit: &Edit,
+        reason: &str,
+    ) -> Result<i64>;
 
     /// The office's edits of a plan, oldest first.
     async fn plan_edits(&self, plan_id: i64) -> Result<Vec<EditRecord>>;

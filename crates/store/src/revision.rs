@@ -31,13 +31,12 @@ pub(crate) async fn propose(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-    let same = sqlx::query(
-        "SELECT version FROM plan_versions WHERE plan_id = $1 AND source_sha256 = $2",
-    )
-    .bind(plan_id)
-    .bind(&source.sha256)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let same =
+        sqlx::query("SELECT version FROM plan_versions WHERE plan_id = $1 AND source_sha256 = $2")
+            .bind(plan_id)
+            .bind(&source.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some(row) = same {
         return Ok(Imported {
             plan_id,

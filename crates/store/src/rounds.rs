@@ -81,11 +81,10 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
         }
     }
     let mut unit_ids: HashMap<String, i64> = HashMap::new();
-    for r in sqlx::query(
-        "SELECT name, id FROM units UNION ALL SELECT alias, unit_id FROM unit_aliases",
-    )
-    .fetch_all(&mut *tx)
-    .await?
+    for r in
+        sqlx::query("SELECT name, id FROM units UNION ALL SELECT alias, unit_id FROM unit_aliases")
+            .fetch_all(&mut *tx)
+            .await?
     {
         unit_ids.insert(r.try_get(0)?, r.try_get(1)?);
     }

@@ -124,10 +124,11 @@ impl Store for SqlStore {
     }
 
     async fn plan_stamp(&self, plan_id: i64) -> Result<Option<PlanStamp>> {
-        let row = sqlx::query("SELECT id, current_version, edit_seq, title FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, current_version, edit_seq, title FROM plans WHERE id = $1")
+                .bind(plan_id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(stamp).transpose()
     }
 

@@ -52,9 +52,15 @@ async fn a_plan_is_stored_once_and_read_back_exactly() {
     let (src, plan) = reference();
     for db in databases("import").await {
         let s = store(&db).await;
-        let first = s.import_plan(&src, &plan).await.unwrap();
+        let first = s
+            .import_plan(&duban_store::Actor::cli(), &src, &plan)
+            .await
+            .unwrap();
         assert_eq!((first.version, first.outcome), (1, ImportOutcome::Created));
-        let again = s.import_plan(&src, &plan).await.unwrap();
+        let again = s
+            .import_plan(&duban_store::Actor::cli(), &src, &plan)
+            .await
+            .unwrap();
         assert_eq!(
             (again.plan_id, again.version, again.outcome),
             (first.plan_id, 1, ImportOutcome::Unchanged)
@@ -96,17 +102,50 @@ async fn a_changed_document_becomes_a_new_version() {
     for db in databases("versions").await {
         let s = store(&db).await;
         let v1 = s
-            .import_plan(&source("a.txt", &text), &original)
+            .import_plan(
+                &duban_store::Actor::cli(),
+                &source("a.txt", &text),
+                &original,
+            )
             .await
             .unwrap();
         let v2 = s
-            .import_plan(&source("b.txt", &changed_text), &changed)
+            .import_plan(
+                &duban_store::Actor::cli(),
+                &source("b.txt", &changed_text),
+                &changed,
+            )
             .await
             .unwrap();
+        // A changed document waits for the office: the version in force stays.
         assert_eq!(
             (v2.plan_id, v2.version, v2.outcome),
-            (v1.plan_id, 2, ImportOutcome::NewVersion)
+            (v1.plan_id, 1, ImportOutcome::Revision)
         );
+        assert_eq!(s.plans().await.unwrap()[0].version, 1);
+        assert_eq!(s.plans().await.unwrap()[0].pending_revisions, 1);
+        let rev = s.revision(v2.revision.unwrap()).await.unwrap().unwrap();
+        assert_eq!(rev.matching.uncertain().count(), 0);
+        // The same bytes again find the same revision.
+        let again = s
+            .import_plan(
+                &duban_store::Actor::cli(),
+                &source("b.txt", &changed_text),
+                &changed,
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.revision, v2.revision);
+        let version = s
+            .approve_revision(
+                &duban_store::Actor::cli(),
+                rev.id,
+                rev.row_version,
+                "目标值调整",
+            )
+            .await
+            .unwrap();
+        assert_eq!(version, 2);
         assert_eq!(s.plans().await.unwrap()[0].version, 2);
         assert_eq!(
             s.plan(v1.plan_id, None).await.unwrap().as_ref(),
@@ -127,7 +166,11 @@ async fn a_file_that_is_no_plan_stores_nothing() {
         let s = store(&db).await;
         for text in ["", "\u{0}\u{1}\u{2}"] {
             let err = s
-                .import_plan(&source("x.txt", text), &duban_import::parse(text))
+                .import_plan(
+                    &duban_store::Actor::cli(),
+                    &source("x.txt", text),
+                    &duban_import::parse(text),
+                )
                 .await
                 .unwrap_err();
             assert!(matches!(err, StoreError::NotAPlan(_)), "{err}");
@@ -151,7 +194,8 @@ async fn concurrent_imports_all_succeed() {
             let t = text.replace("东政〔2024〕18号", &format!("东政〔2024〕{}号", 100 + i));
             tasks.push(tokio::spawn(async move {
                 let plan = duban_import::parse(&t);
-                s.import_plan(&source("p.txt", &t), &plan).await
+                s.import_plan(&duban_store::Actor::cli(), &source("p.txt", &t), &plan)
+                    .await
             }));
         }
         for t in tasks {
@@ -185,7 +229,9 @@ async fn the_registry_names_counties_and_expands_groups() {
     let (src, plan) = reference();
     for db in databases("registry").await {
         let s = store(&db).await;
-        s.import_plan(&src, &plan).await.unwrap();
+        s.import_plan(&duban_store::Actor::cli(), &src, &plan)
+            .await
+            .unwrap();
         s.load_registry(&registry()).await.unwrap();
         s.load_registry(&registry()).await.unwrap();
         let counties = s.unit("各县区政府").await.unwrap().unwrap();
@@ -235,10 +281,19 @@ async fn current_versions_are_cheap_to_ask() {
     for db in databases("versions-list").await {
         let s = store(&db).await;
         assert!(s.current_versions().await.unwrap().is_empty());
-        let id = s.import_plan(&src, &plan).await.unwrap().plan_id;
+        let id = s
+            .import_plan(&duban_store::Actor::cli(), &src, &plan)
+            .await
+            .unwrap()
+            .plan_id;
         assert_eq!(
             s.current_versions().await.unwrap(),
-            [(id, 1, plan.title.clone())]
+            [duban_store::PlanStamp {
+                plan_id: id,
+                version: 1,
+                edits: 0,
+                title: plan.title.clone()
+            }]
         );
         assert_eq!(s.current_version(id).await.unwrap(), Some(1));
         assert_eq!(s.current_version(id + 1).await.unwrap(), None);
@@ -256,7 +311,11 @@ async fn supervision_tables_enforce_their_keys() {
     let (src, plan) = reference();
     for db in databases("supervision").await {
         let s = store(&db).await;
-        let plan_id = s.import_plan(&src, &plan).await.unwrap().plan_id;
+        let plan_id = s
+            .import_plan(&duban_store::Actor::cli(), &src, &plan)
+            .await
+            .unwrap()
+            .plan_id;
         drop(s);
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();

@@ -296,7 +296,14 @@ async fn run(label: &str, url: &str) {
                 sha256: format!("bench-{n}"),
                 format: "UTF-8".into(),
             };
-            store.import_plan(&source, &p).await.expect("import");
+            let done = store
+                .import_plan(&duban_store::Actor::cli(), &source, &p)
+                .await
+                .expect("import");
+            store
+                .publish_plan(&duban_store::Actor::cli(), done.plan_id)
+                .await
+                .expect("publish");
         }
     }
     let observed = observations(url).await;

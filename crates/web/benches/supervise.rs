@@ -87,10 +87,18 @@ async fn setup(url: &str) -> (Arc<dyn Store>, i64, HashMap<i64, String>, i64) {
         format: "UTF-8".into(),
     };
     let plan_id = store
-        .import_plan(&source, &duban_import::parse(&text))
+        .import_plan(
+            &duban_store::Actor::cli(),
+            &source,
+            &duban_import::parse(&text),
+        )
         .await
         .expect("import")
         .plan_id;
+    store
+        .publish_plan(&Actor::cli(), plan_id)
+        .await
+        .expect("publish");
     let office = store
         .create_user(
             &Actor::cli(),

@@ -33,14 +33,33 @@ fn opt(form: &HashMap<String, String>, name: &str) -> Option<String> {
     Some(field(form, name)).filter(|s| !s.is_empty())
 }
 
-fn number(form: &HashMap<String, String>, name: &str, label: &str) -> Result<Option<f64>, AppError> {
+fn number(
+    form: &HashMap<String, String>,
+    name: &str,
+    label: &str,
+) -> Result<Option<f64>, AppError> {
     let raw = field(form, name);
     if raw.is_empty() {
         return Ok(None);
     }
-    crate::report_form::parse_number(&raw)
+    parse_number(&raw)
         .map(Some)
         .ok_or_else(|| AppError::Unprocessable(format!("{label}“{raw}”不是数字")))
+}
+
+/// A number as people type it: full-width digits, thousands separators.
+fn parse_number(raw: &str) -> Option<f64> {
+    let folded: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' => '-',
+            _ => c,
+        })
+        .collect();
+    folded.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 fn year(form: &HashMap<String, String>, name: &str) -> Result<Option<i32>, AppError> {
@@ -146,9 +165,18 @@ fn fresh(plan: &Plan, prefix: &str) -> String {
             || plan.targets.iter().any(|t| t.id.0 == k)
             || plan.projects.iter().any(|p| p.id.0 == k)
     };
-    let stamp = crate::now();
+    let stamp = duban_store::now();
     (0..)
-        .map(|i| format!("{prefix}{stamp}{}", if i == 0 { String::new() } else { format!("-{i}") }))
+        .map(|i| {
+            format!(
+                "{prefix}{stamp}{}",
+                if i == 0 {
+                    String::new()
+                } else {
+                    format!("-{i}")
+                }
+            )
+        })
         .find(|k| !used(k))
         .unwrap_or_default()
 }
@@ -419,13 +447,19 @@ fn describe(edit: &Edit) -> String {
                 .collect::<Vec<_>>()
                 .join("、")
         ),
-        Edit::SetPeople { node, contact } => format!("设置节点 {node} 中 {} 的责任人", contact.unit),
+        Edit::SetPeople { node, contact } => {
+            format!("设置节点 {node} 中 {} 的责任人", contact.unit)
+        }
         Edit::EditTarget { target, .. } => format!("修改指标 {target}"),
         Edit::AddTarget { target } => format!("新增指标 {}（{}）", target.id, target.indicator),
         Edit::DeleteTarget { target } => format!("删除指标 {target}"),
         Edit::MergeTargets { keep, remove } => format!(
             "合并指标：保留 {keep}，并入 {}",
-            remove.iter().map(|t| t.0.as_str()).collect::<Vec<_>>().join("、")
+            remove
+                .iter()
+                .map(|t| t.0.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
         ),
         Edit::SplitTarget { target, parts } => format!("拆分指标 {target} 为 {} 项", parts.len()),
         Edit::AddProject { project } => format!("新增项目 {}", project.name),
@@ -498,7 +532,15 @@ pub async fn node_page(
 }
 
 fn comparators() -> Vec<&'static str> {
-    vec![">=", "<=", "approx", "increase_by", "reduce_to", "reduce_by", "range"]
+    vec![
+        ">=",
+        "<=",
+        "approx",
+        "increase_by",
+        "reduce_to",
+        "reduce_by",
+        "range",
+    ]
 }
 
 fn kinds() -> Vec<&'static str> {
@@ -570,7 +612,7 @@ pub async fn revision_page(
             .uncertain()
             .map(|p| {
                 context! {
-                    kind => p.kind, new => p.new.clone(), old => p.old.clone(), score => format!("{:.2}", p.score),
+                    kind => ser(&p.kind), new => p.new.clone(), old => p.old.clone(), score => format!("{:.2}", p.score),
                     new_text => item_text(&rev.document, p.kind, &p.new),
                     old_text => p.old.as_deref().map(|o| item_text(&base, p.kind, o)),
                 }

@@ -11,6 +11,8 @@ mod assets;
 pub mod auth;
 mod cache;
 mod config;
+mod curate;
+mod curate_api;
 mod dashboard;
 mod error;
 mod evidence;

@@ -83,6 +83,20 @@ pub fn templates() -> Environment<'static> {
             include_str!("../templates/workbench.html"),
         ),
         ("error.html", include_str!("../templates/error.html")),
+        ("curate.html", include_str!("../templates/curate.html")),
+        (
+            "node_edit.html",
+            include_str!("../templates/node_edit.html"),
+        ),
+        (
+            "target_edit.html",
+            include_str!("../templates/target_edit.html"),
+        ),
+        (
+            "target_fields.html",
+            include_str!("../templates/target_fields.html"),
+        ),
+        ("revision.html", include_str!("../templates/revision.html")),
     ];
     for (name, source) in files {
         if let Err(e) = env.add_template(name, source) {

@@ -23,7 +23,10 @@ pub const CADENCES: [&str; 3] = ["monthly", "quarterly", "ad_hoc"];
 /// What the open-round form offers: each plan with its chapters and units.
 async fn scopes(state: &AppState) -> Result<Vec<Value>, AppError> {
     let mut out = Vec::new();
-    for duban_store::PlanStamp { plan_id: id, title, .. } in state.store.current_versions().await? {
+    for duban_store::PlanStamp {
+        plan_id: id, title, ..
+    } in state.store.current_versions().await?
+    {
         let Some(plan) = state.plan(id).await? else {
             continue;
         };
@@ -235,6 +238,22 @@ pub async fn close(
         return error_page(&state, &lang, &AppError::NotFound);
     };
     match state.store.close_round(&viewer.actor(), id).await {
+        Ok(()) => Redirect::to(&format!("/rounds/{id}")).into_response(),
+        Err(e) => error_page(&state, &lang, &e.into()),
+    }
+}
+
+/// `POST /rounds/{round}/publish`: the public sees statuses and values as of now.
+pub async fn publish(
+    State(state): State<AppState>,
+    lang: PageLang,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+) -> Response {
+    let Ok(id) = raw.parse::<i64>() else {
+        return error_page(&state, &lang, &AppError::NotFound);
+    };
+    match state.store.publish_round(&viewer.actor(), id).await {
         Ok(()) => Redirect::to(&format!("/rounds/{id}")).into_response(),
         Err(e) => error_page(&state, &lang, &e.into()),
     }

@@ -16,7 +16,8 @@ use crate::auth::{Via, Viewer, client_addr, same_secret};
 use crate::error::AppError;
 use crate::pages::{self, PageLang};
 use crate::{
-    AppState, account, assets, dashboard, office, reports, rounds, status_page, supervise_api,
+    AppState, account, assets, curate, curate_api, dashboard, office, reports, rounds, status_page,
+    supervise_api,
 };
 
 /// One route: method, path (axum syntax) and what it needs.
@@ -80,6 +81,13 @@ table! {
     POST "/plans/{plan}/targets/{target}/settings" Office => office::target_settings,
     POST "/plans/{plan}/targets/{target}/observations" Office => office::record_observation,
     POST "/plans/{plan}/nodes/{node}/work-points" Office => office::work_point,
+    GET "/plans/{plan}/curate" Office => curate::curate_page,
+    POST "/plans/{plan}/edits" Office => curate::post_edit,
+    POST "/plans/{plan}/publish" Office => curate::publish,
+    GET "/plans/{plan}/nodes/{node}/edit" Office => curate::node_page,
+    GET "/plans/{plan}/targets/{target}/edit" Office => curate::target_page,
+    GET "/plans/{plan}/revisions/{revision}" Office => curate::revision_page,
+    POST "/plans/{plan}/revisions/{revision}" Office => curate::decide_revision,
     GET "/login" Public => account::login_page,
     POST "/login" Public => account::login,
     POST "/logout" Signed => account::logout,
@@ -90,6 +98,7 @@ table! {
     POST "/rounds" Office => rounds::open,
     GET "/rounds/{round}" SignedFiltered => rounds::show,
     POST "/rounds/{round}/close" Office => rounds::close,
+    POST "/rounds/{round}/publish" Office => rounds::publish,
     GET "/review" Office => reports::review_queue,
     GET "/reports/{report}" ReportRead => reports::show,
     POST "/reports/{report}" ReportWrite => reports::save,
@@ -121,6 +130,13 @@ table! {
     GET "/api/v1/notices" SignedFiltered => supervise_api::notices,
     GET "/api/v1/audit" Office => supervise_api::audit,
     GET "/api/v1/audit/verify" Admin => supervise_api::verify_audit,
+    GET "/api/v1/plans/{plan}/edits" Office => curate_api::edits,
+    POST "/api/v1/plans/{plan}/edits" Office => curate_api::post_edit,
+    POST "/api/v1/plans/{plan}/publish" Office => curate_api::publish,
+    GET "/api/v1/plans/{plan}/revisions" Office => curate_api::revisions,
+    GET "/api/v1/plans/{plan}/revisions/{revision}" Office => curate_api::revision,
+    POST "/api/v1/plans/{plan}/revisions/{revision}" Office => curate_api::decide,
+    POST "/api/v1/rounds/{round}/publish" Office => curate_api::publish_round,
 }
 
 /// The application's routes, each behind its guard.

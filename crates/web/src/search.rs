@@ -60,11 +60,7 @@ pub async fn search_groups(
         if only.is_some_and(|o| o != id) {
             continue;
         }
-        let Some(plan) = state
-            .plans
-            .get_stamp(state.store.as_ref(), &stamp)
-            .await?
-        else {
+        let Some(plan) = state.plans.get_stamp(state.store.as_ref(), &stamp).await? else {
             continue;
         };
         let group = search(&plan, &terms, id, title, &mut budget);

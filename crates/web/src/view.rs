@@ -196,3 +196,11 @@ impl ProjectRow {
         }
     }
 }
+
+/// A unix time as a local date and time (`2026-11-30 14:05`) at the office's UTC offset.
+pub fn local_time(seconds: i64, offset_hours: i64) -> String {
+    let local = seconds.saturating_add(offset_hours.saturating_mul(3600));
+    let date = duban_domain::supervision::Date::from_unix(seconds, offset_hours);
+    let of_day = local.rem_euclid(86_400);
+    format!("{date} {:02}:{:02}", of_day / 3600, of_day % 3600 / 60)
+}

@@ -40,8 +40,17 @@ async fn app(test: &str) -> (axum::Router, Arc<dyn Store>) {
         sha256: "ref".into(),
         format: "UTF-8".into(),
     };
+    let plan_id = store
+        .import_plan(
+            &duban_store::Actor::cli(),
+            &source,
+            &duban_import::parse(&text),
+        )
+        .await
+        .unwrap()
+        .plan_id;
     store
-        .import_plan(&source, &duban_import::parse(&text))
+        .publish_plan(&duban_store::Actor::cli(), plan_id)
         .await
         .unwrap();
     (

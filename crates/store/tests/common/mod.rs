@@ -115,7 +115,13 @@ pub async fn seeded(db: &TestDb) -> (Arc<dyn Store>, i64) {
     let s = store(db).await;
     s.load_registry(&registry()).await.unwrap();
     let (source, plan) = reference();
-    let imported = s.import_plan(&source, &plan).await.unwrap();
+    let imported = s
+        .import_plan(&duban_store::Actor::cli(), &source, &plan)
+        .await
+        .unwrap();
+    s.publish_plan(&duban_store::Actor::cli(), imported.plan_id)
+        .await
+        .unwrap();
     (s, imported.plan_id)
 }
 

@@ -90,10 +90,18 @@ impl World {
             format: "UTF-8".into(),
         };
         let plan_id = store
-            .import_plan(&source, &duban_import::parse(&text))
+            .import_plan(
+                &duban_store::Actor::cli(),
+                &source,
+                &duban_import::parse(&text),
+            )
             .await
             .unwrap()
             .plan_id;
+        store
+            .publish_plan(&duban_store::Actor::cli(), plan_id)
+            .await
+            .unwrap();
         let hash = duban_web::auth::hash_password(PASSWORD).unwrap();
         let mut users = HashMap::new();
         let lead = store.unit(LEAD).await.unwrap().unwrap().id;
