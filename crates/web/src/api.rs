@@ -130,7 +130,7 @@ async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> ApiResul
     Ok(Json(json!({
         "id": plan_id(&id)?, "title": p.title, "issuer": p.issuer, "doc_number": p.doc_number, "issued_on": p.issued_on,
         "counts": {
-            "nodes": p.nodes.len(), "tasks": p.assigned_nodes().count(), "targets": p.targets.len(),
+            "nodes": p.nodes.len(), "tasks": p.tasks().count(), "targets": p.targets.len(),
             "units": p.units.len(), "projects": p.projects.len(), "diagnostics": p.diagnostics.len()
         },
         "chapters": view::chapters(&p),
@@ -152,7 +152,7 @@ async fn tasks(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let (paging, p) = listing(&state, &id, &q).await?;
-    let tasks: Vec<&Node> = p.assigned_nodes().collect();
+    let tasks: Vec<&Node> = p.tasks().collect();
     Ok(Json(paging.apply(tasks)))
 }
 

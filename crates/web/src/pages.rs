@@ -238,7 +238,7 @@ pub async fn overview(
         Err(e) => return error_page(&state, &lang, &e),
     };
     let counts = context! {
-        nodes => plan.nodes.len(), tasks => plan.assigned_nodes().count(), targets => plan.targets.len(),
+        nodes => plan.nodes.len(), tasks => plan.tasks().count(), targets => plan.targets.len(),
         units => plan.units.len(), projects => plan.projects.len(),
     };
     let ctx = context! {
@@ -398,8 +398,9 @@ pub async fn target(
         Ok(x) => x,
         Err(e) => return error_page(&state, &lang, &e.into()),
     };
-    let status = crate::status_page::compute_target(&plan, t, &facts);
-    let chart = crate::dashboard::chart(t, &status, &facts);
+    let method = duban_domain::supervision::StatusMethod::parse(&facts.method).unwrap_or_default();
+    let status = duban_domain::supervision::target_status(&plan, t, &facts, method);
+    let chart = duban_domain::supervision::chart(t, &status, &facts);
     let chart_json = serde_json::to_string(&chart)
         .unwrap_or_default()
         .replace("</", "<\\/");

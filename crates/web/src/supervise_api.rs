@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use duban_domain::Target;
 use duban_domain::supervision::{
-    Access, AccountRole, Baseline, Date, Milestone, StatusMethod, assess_target, decompose,
+    Access, AccountRole, Baseline, Date, Milestone, StatusMethod, decompose, target_status,
 };
 use duban_store::{Decision, NewObservation, ReportBody, ReportFilter, Submission};
 use serde::Deserialize;
@@ -398,7 +398,7 @@ async fn plan_of(
 /// `GET /api/v1/plans/{plan}/status`.
 pub async fn status(State(state): State<AppState>, Path(raw): Path<String>) -> ApiResult {
     let (id, plan) = plan_of(&state, &raw).await?;
-    let d = crate::status_page::plan_status(&state, id, &plan).await?;
+    let d = crate::dashboard::dashboard(&state, id, &plan).await?;
     ok(serde_json::to_value(&d.status).unwrap_or_default())
 }
 
@@ -422,18 +422,8 @@ pub async fn milestones(
         .ok_or(AppError::NotFound)?;
     let facts = state.store.plan_facts(id).await.map_err(AppError::from)?;
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    let horizon = plan.targets.iter().filter_map(|t| t.year).max();
-    let used = if settings.milestones.is_empty() {
-        decompose(target, settings.baseline, horizon)
-    } else {
-        settings.milestones.clone()
-    };
-    let observations = facts
-        .targets
-        .get(&key)
-        .map(|(_, o)| o.clone())
-        .unwrap_or_default();
-    let assessment = assess_target(method, target, settings.baseline, &used, &observations);
+    let status = target_status(&plan, target, &facts, method);
+    let (used, assessment) = (status.milestones, status.assessment);
     ok(
         json!({ "target": target, "settings": settings, "milestones": used, "method": method, "assessment": assessment }),
     )
@@ -461,10 +451,12 @@ pub async fn set_milestones(
         .find(|t| t.id.0 == key)
         .ok_or(AppError::NotFound)?;
     let b: MilestonesBody = json_body(&body_bytes(req, 1 << 20).await?)?;
-    let horizon = plan.targets.iter().filter_map(|t| t.year).max();
     let (ms, origin) = match b.milestones {
         Some(m) => (m, "office"),
-        None => (decompose(target, b.baseline, horizon), "linear"),
+        None => (
+            decompose(target, b.baseline, plan.operative_horizon()),
+            "linear",
+        ),
     };
     let row_version = state
         .store
