@@ -274,3 +274,103 @@ pub fn chart(t: &Target, s: &TargetStatus, facts: &PlanFacts) -> Chart {
         up: direction(t, baseline) == Direction::Up,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::supervision::plan_status::Directory;
+    use crate::supervision::{StatusMethod, TaskReportFact};
+    use crate::{Assignment, Node, NodeId, NodeKind, Plan, Role};
+
+    fn task(id: &str, units: &[(&str, Role)]) -> Node {
+        Node {
+            id: NodeId(id.into()),
+            parent: None,
+            kind: NodeKind::Paragraph,
+            number: Some(id.into()),
+            title: id.into(),
+            text: String::new(),
+            line: 1,
+            responsible: units
+                .iter()
+                .map(|(u, role)| Assignment {
+                    unit: (*u).into(),
+                    role: *role,
+                })
+                .collect(),
+            responsible_raw: None,
+            deadline: Some("2025年底".into()),
+            work_plan: Vec::new(),
+            supervised: true,
+            people: Vec::new(),
+            internal: false,
+        }
+    }
+
+    fn report(round: i64, unit: &str, role: Role, percent: Option<f64>) -> TaskReportFact {
+        TaskReportFact {
+            round_id: round,
+            unit_id: i64::from(unit.bytes().map(u32::from).sum::<u32>()),
+            unit_name: unit.into(),
+            role: role.as_str().into(),
+            status: "approved".into(),
+            due_on: Date::parse("2025-03-05").unwrap_or(Date::year_end(2025)),
+            first_submitted_at: percent.map(|_| 0),
+            approved_percent: percent,
+        }
+    }
+
+    fn inputs_and_run(facts: &PlanFacts) -> Dashboard {
+        let mut plan = Plan::new("p");
+        plan.issued_on = Some("2025-01-01".into());
+        plan.nodes = vec![
+            task("a", &[("X", Role::Lead), ("Y", Role::Co)]),
+            task("b", &[("Y", Role::Lead)]),
+        ];
+        dashboard(&Inputs {
+            plan: &plan,
+            facts,
+            method: StatusMethod::ExpectedProgress,
+            today: Date::parse("2025-04-01").unwrap_or(Date::year_end(2025)),
+            utc_offset_hours: 0,
+            directory: &Directory {
+                reporters: BTreeMap::new(),
+                counties: Vec::new(),
+            },
+        })
+    }
+
+    #[test]
+    fn changes_since_the_round_and_units_ranked_by_their_own_reports() {
+        let mut facts = PlanFacts {
+            rounds: vec![(1, "一月".into(), 0), (2, "三月".into(), 100)],
+            ..PlanFacts::default()
+        };
+        facts.tasks.insert(
+            "a".into(),
+            vec![
+                report(1, "X", Role::Lead, Some(25.0)),
+                report(2, "X", Role::Lead, Some(100.0)),
+                report(2, "Y", Role::Co, Some(25.0)),
+            ],
+        );
+        facts
+            .tasks
+            .insert("b".into(), vec![report(2, "Y", Role::Lead, None)]);
+        let d = inputs_and_run(&facts);
+        assert_eq!(d.since.as_deref(), Some("三月"));
+        // Task a went from X's 25 % at a quarter of its year (round 1) to 100 %: one change.
+        let a: Vec<_> = d.changes.iter().filter(|c| c.key == "a").collect();
+        assert_eq!(a.len(), 1);
+        assert_eq!(
+            (a[0].before, a[0].after),
+            (Status::OnTrack, Status::Achieved)
+        );
+        // Y owes b and has not sent it (due 2025-03-05): it alone lags.
+        assert_eq!(d.lagging.len(), 1);
+        assert_eq!((d.lagging[0].unit.as_str(), d.lagging[0].overdue), ("Y", 1));
+        assert_eq!(d.lagging[0].tasks_behind, 1);
+    }
+}
