@@ -274,6 +274,17 @@ async fn every_page_counts_a_unit_and_a_county_alike() {
         Some(county_tasks)
     );
     assert_eq!(row_tasks(&page.body, "by-unit", LEAD), Some(lead_tasks));
+    // Each table says what it counts.
+    for table in ["by-unit", "by-county", "by-chapter"] {
+        let at = page
+            .body
+            .find(&format!("id=\"{table}\"><caption"))
+            .unwrap_or_else(|| panic!("{table}"));
+        assert!(
+            page.body[at..].contains("评判"),
+            "{table} says how it judges"
+        );
+    }
     let dash = w
         .get(&format!("/plans/{}/dashboard", w.plan_id), Some(&leader))
         .await;
