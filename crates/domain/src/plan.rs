@@ -76,6 +76,29 @@ impl Plan {
         }
     }
 
+    /// Whether the office marked anything internal.
+    pub fn has_internal(&self) -> bool {
+        self.nodes.iter().any(|n| n.internal) || self.targets.iter().any(|t| t.internal)
+    }
+
+    /// What the public may see: without internal nodes (and everything under them) and
+    /// internal targets.
+    pub fn public_view(&self) -> Self {
+        let mut hidden: std::collections::HashSet<&NodeId> = std::collections::HashSet::new();
+        for n in &self.nodes {
+            // Parents come before children, so one pass finds every descendant.
+            if n.internal || n.parent.as_ref().is_some_and(|p| hidden.contains(p)) {
+                hidden.insert(&n.id);
+            }
+        }
+        let mut plan = self.clone();
+        plan.nodes.retain(|n| !hidden.contains(&n.id));
+        plan.targets
+            .retain(|t| !t.internal && !hidden.contains(&t.node));
+        plan.projects.retain(|p| !hidden.contains(&p.node));
+        plan
+    }
+
     /// The tasks: nodes units report on.
     pub fn tasks(&self) -> impl Iterator<Item = &Node> {
         self.nodes.iter().filter(|n| n.is_task())

@@ -220,7 +220,10 @@ pub(crate) async fn publish(store: &SqlStore, actor: &Actor, plan_id: i64) -> Re
     if was.is_some() {
         return Err(StoreError::Invalid("该计划已发布".to_owned()));
     }
-    sqlx::query("UPDATE plans SET published_at = $1, published_by = $2 WHERE id = $3")
+    // The edit count rises too: caches of the plan as served learn it is public.
+    sqlx::query(
+        "UPDATE plans SET published_at = $1, published_by = $2, edit_seq = edit_seq + 1 WHERE id = $3",
+    )
         .bind(now())
         .bind(actor.user_id)
         .bind(plan_id)

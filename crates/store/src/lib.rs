@@ -133,6 +133,8 @@ pub struct PlanStamp {
     pub edits: i64,
     /// Its title.
     pub title: String,
+    /// Published for supervision (the public sees it).
+    pub published: bool,
 }
 
 /// A unit of the registry.
@@ -248,6 +250,10 @@ pub trait Store: Send + Sync {
 
     /// Publishes a round: the public sees statuses and values as of now.
     async fn publish_round(&self, actor: &Actor, round_id: i64) -> Result<()>;
+
+    /// The latest published round of a plan: when it was published and its title. The public
+    /// sees the plan's statuses and values as of then.
+    async fn published_cutoff(&self, plan_id: i64) -> Result<Option<(i64, String)>>;
 
     /// Loads a city's unit registry: units with codes and spellings, groups with members.
     /// Loading it again changes nothing; units already known are completed, not duplicated.

@@ -1,7 +1,8 @@
 //! The records of supervision the store keeps and returns: accounts, sessions, rounds,
 //! reports and their versions, observations, target settings, notices, audit events.
 
-use duban_domain::supervision::{AccountRole, Baseline, Date, Milestone, Observation};
+use duban_domain::supervision::{AccountRole, Date};
+pub use duban_domain::supervision::{PlanFacts, TargetSettings, TaskReportFact};
 use serde::{Deserialize, Serialize};
 
 /// Who does a write, for the audit log.
@@ -374,57 +375,6 @@ impl Decision {
             Self::Return => "return",
         }
     }
-}
-
-/// A target's settings: baseline, milestones, version check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TargetSettings {
-    /// The office's baseline.
-    pub baseline: Option<Baseline>,
-    /// Annual milestones, by year.
-    pub milestones: Vec<Milestone>,
-    /// Where the milestones came from (`linear` or `office`).
-    pub milestone_origin: Option<String>,
-    /// The version check (0: never set).
-    pub row_version: i64,
-}
-
-/// A report as status needs it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TaskReportFact {
-    /// Round.
-    pub round_id: i64,
-    /// Unit.
-    pub unit_id: i64,
-    /// Unit name.
-    pub unit_name: String,
-    /// `lead`, `co`, `implementer`.
-    pub role: String,
-    /// Status.
-    pub status: String,
-    /// Due date.
-    pub due_on: Date,
-    /// First submission time.
-    pub first_submitted_at: Option<i64>,
-    /// The percent complete of its latest approved version.
-    pub approved_percent: Option<f64>,
-}
-
-/// Everything status needs of a plan: settings and approved values of targets, reports of
-/// tasks. Keys are the plan's target and node keys.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct PlanFacts {
-    /// `expected_progress` or `ratio`.
-    pub method: String,
-    /// Per target key.
-    pub targets: std::collections::HashMap<String, (TargetSettings, Vec<Observation>)>,
-    /// Per task key, its reports by round.
-    pub tasks: std::collections::HashMap<String, Vec<TaskReportFact>>,
-    /// Per target key, when each of its approved observations was recorded (unix time), in the
-    /// order of `targets[key].1`.
-    pub recorded_at: std::collections::HashMap<String, Vec<i64>>,
-    /// The plan's rounds: id, title, opened at (unix time), oldest first.
-    pub rounds: Vec<(i64, String, i64)>,
 }
 
 /// A report not in yet, for the reminder job.

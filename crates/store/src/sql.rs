@@ -20,6 +20,7 @@ fn stamp(r: &sqlx::any::AnyRow) -> Result<PlanStamp> {
         version: r.try_get(1)?,
         edits: r.try_get(2)?,
         title: r.try_get(3)?,
+        published: r.try_get::<Option<i64>, _>(4)?.is_some(),
     })
 }
 
@@ -125,7 +126,7 @@ impl Store for SqlStore {
 
     async fn plan_stamp(&self, plan_id: i64) -> Result<Option<PlanStamp>> {
         let row =
-            sqlx::query("SELECT id, current_version, edit_seq, title FROM plans WHERE id = $1")
+            sqlx::query("SELECT id, current_version, edit_seq, title, published_at FROM plans WHERE id = $1")
                 .bind(plan_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -198,6 +199,20 @@ impl Store for SqlStore {
         rounds::publish(self, actor, round_id).await
     }
 
+    async fn published_cutoff(&self, plan_id: i64) -> Result<Option<(i64, String)>> {
+        let row = sqlx::query(
+            "SELECT published_at, title FROM rounds WHERE plan_id = $1 AND published_at IS NOT NULL
+             ORDER BY published_at DESC, id DESC LIMIT 1",
+        )
+        .bind(plan_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+            None => None,
+        })
+    }
+
     async fn current_version(&self, plan_id: i64) -> Result<Option<i64>> {
         let row = sqlx::query("SELECT current_version FROM plans WHERE id = $1")
             .bind(plan_id)
@@ -211,7 +226,9 @@ impl Store for SqlStore {
 
     async fn current_versions(&self) -> Result<Vec<PlanStamp>> {
         let rows =
-            sqlx::query("SELECT id, current_version, edit_seq, title FROM plans ORDER BY id")
+            sqlx::query(
+                "SELECT id, current_version, edit_seq, title, published_at FROM plans ORDER BY id",
+            )
                 .fetch_all(&self.pool)
                 .await?;
         rows.iter().map(stamp).collect()

@@ -292,7 +292,8 @@ async fn current_versions_are_cheap_to_ask() {
                 plan_id: id,
                 version: 1,
                 edits: 0,
-                title: plan.title.clone()
+                title: plan.title.clone(),
+                published: false,
             }]
         );
         assert_eq!(s.current_version(id).await.unwrap(), Some(1));

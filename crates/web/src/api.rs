@@ -91,8 +91,14 @@ fn plan_id(raw: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::BadRequest(format!("计划编号应为整数，实为“{raw}”")))
 }
 
+/// The plan API is the public's: published plans only, without internal items.
 async fn load(state: &AppState, raw: &str) -> Result<Arc<crate::cache::Cached>, AppError> {
-    state.plan(plan_id(raw)?).await?.ok_or(AppError::NotFound)
+    let plan = state
+        .plan(plan_id(raw)?)
+        .await?
+        .filter(|p| p.published)
+        .ok_or(AppError::NotFound)?;
+    Ok(plan.public_view())
 }
 
 /// The paging asked for and the plan a list comes from.
@@ -114,6 +120,7 @@ async fn plans(
         .plans()
         .await?
         .into_iter()
+        .filter(|p| p.published_at.is_some())
         .map(|p| {
             json!({
                 "id": p.id, "title": p.title, "issuer": p.issuer, "doc_number": p.doc_number,
@@ -130,7 +137,7 @@ async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> ApiResul
     Ok(Json(json!({
         "id": plan_id(&id)?, "title": p.title, "issuer": p.issuer, "doc_number": p.doc_number, "issued_on": p.issued_on,
         "counts": {
-            "nodes": p.nodes.len(), "tasks": p.assigned_nodes().count(), "targets": p.targets.len(),
+            "nodes": p.nodes.len(), "tasks": p.tasks().count(), "targets": p.targets.len(),
             "units": p.units.len(), "projects": p.projects.len(), "diagnostics": p.diagnostics.len()
         },
         "chapters": view::chapters(&p),
@@ -152,7 +159,7 @@ async fn tasks(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let (paging, p) = listing(&state, &id, &q).await?;
-    let tasks: Vec<&Node> = p.assigned_nodes().collect();
+    let tasks: Vec<&Node> = p.tasks().collect();
     Ok(Json(paging.apply(tasks)))
 }
 
@@ -253,7 +260,7 @@ async fn search(
         Some(raw) => Some(plan_id(raw)?),
         None => None,
     };
-    let groups = crate::search::search_groups(&state, query, only).await?;
+    let groups = crate::search::search_groups(&state, query, only, true).await?;
     Ok(Json(json!({ "q": query, "results": groups })))
 }
 

@@ -13,6 +13,10 @@ use duban_store::{PlanStamp, Result, Store};
 /// A cached plan with the character signatures its search uses.
 pub struct Cached {
     plan: Plan,
+    /// Published for supervision: the public may see it.
+    pub published: bool,
+    /// What the public sees, when the office marked anything internal.
+    public: Option<Arc<Cached>>,
     /// Signatures of each node's title and text, in node order.
     pub node_sigs: Vec<Signature>,
     /// Signatures of each target's indicator and source text.
@@ -22,8 +26,25 @@ pub struct Cached {
 }
 
 impl Cached {
-    fn new(plan: Plan) -> Self {
+    fn new(plan: Plan, published: bool) -> Self {
+        let public = plan
+            .has_internal()
+            .then(|| Arc::new(Self::bare(plan.public_view(), published)));
         Self {
+            public,
+            ..Self::bare(plan, published)
+        }
+    }
+
+    /// The public's view of this plan (itself when nothing is internal).
+    pub fn public_view(self: &Arc<Self>) -> Arc<Self> {
+        self.public.clone().unwrap_or_else(|| self.clone())
+    }
+
+    fn bare(plan: Plan, published: bool) -> Self {
+        Self {
+            published,
+            public: None,
             node_sigs: plan
                 .nodes
                 .iter()
@@ -114,7 +135,7 @@ impl PlanCache {
         let Some(plan) = store.plan(stamp.plan_id, Some(stamp.version)).await? else {
             return Ok(None);
         };
-        let plan = Arc::new(Cached::new(plan));
+        let plan = Arc::new(Cached::new(plan, stamp.published));
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CAPACITY {
                 entries.clear();

@@ -359,6 +359,37 @@ const WORDS: &[(&str, &str, &str)] = &[
         "计入本县区的责任单位",
         "Units counted for this county",
     ),
+    ("its_tasks", "承担的任务", "Its tasks"),
+    (
+        "counts_nodes",
+        "每项任务按其牵头单位的报送评判；指标按其审核通过的数值评判。",
+        "Each task judged by its lead units' reports; each target by its approved values.",
+    ),
+    (
+        "counts_units",
+        "每个单位计其承担的任务（直接承担或经所属群组如各县区政府承担），按本单位自己的报送评判；以及其牵头任务的指标和由其提供数据的指标。从未获审核通过进度的单位不显示为正常。",
+        "Each unit counts the tasks it is assigned to (directly or through a group such as 各县区政府), judged by its own reports, and the targets of the tasks it leads or whose data it owns. A unit with no approved percent is never shown on track.",
+    ),
+    (
+        "counts_counties",
+        "每个县区计其政府的任务和指标，计法与按单位统计相同。",
+        "Each county counts its government's tasks and targets, the same way as the unit table.",
+    ),
+    (
+        "counts_county_page",
+        "本县区政府承担的任务（直接承担或经所属群组承担），按其自己的报送评判。",
+        "The tasks the county government is assigned to (directly or through a group), judged by its own reports.",
+    ),
+    (
+        "counts_workbench",
+        "本单位承担的任务，按本单位自己的报送评判；计法与状态页按单位统计相同。",
+        "The tasks this unit is assigned to, judged by its own reports; counted as in the status page's unit table.",
+    ),
+    (
+        "counts_lagging",
+        "按单位自己的逾期报送、落后的任务和指标、迟报排序。",
+        "Ranked by each unit's own overdue reports, its tasks and targets behind, then late reports.",
+    ),
     ("wb_overdue", "已逾期", "Overdue"),
     ("wb_returned", "被退回待修改", "Returned"),
     ("wb_due", "待填报", "Due"),

@@ -104,7 +104,6 @@ pub async fn target_settings(
                 ));
             }
         };
-        let horizon = plan.targets.iter().filter_map(|t| t.year).max();
         let (milestones, origin) = if field(&form, "action") == "save" {
             let mut ms = Vec::new();
             for (name, _) in form.iter().filter(|(k, _)| k.starts_with("milestone_")) {
@@ -119,7 +118,10 @@ pub async fn target_settings(
             ms.sort_by_key(|m| m.year);
             (ms, "office")
         } else {
-            (decompose(target, baseline, horizon), "linear")
+            (
+                decompose(target, baseline, plan.operative_horizon()),
+                "linear",
+            )
         };
         state
             .store

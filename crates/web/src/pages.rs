@@ -25,6 +25,8 @@ pub struct PageLang {
     path: String,
     /// The signed-in person, when the route guard resolved one.
     pub(crate) viewer: Option<crate::auth::Viewer>,
+    /// The office previews the public view (`?view=public`).
+    pub(crate) preview: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageLang {
@@ -45,6 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
             chosen: chosen.is_some(),
             path: parts.uri.path().to_owned(),
             viewer: parts.extensions.get::<crate::auth::Viewer>().cloned(),
+            preview: query.split('&').any(|kv| kv == "view=public"),
         })
     }
 }
@@ -193,6 +196,29 @@ pub(crate) async fn load(
     Ok((id, plan))
 }
 
+/// Whether a request sees the plan as the public does: nobody signed in, or the office asking
+/// for the public preview (`?view=public`).
+pub(crate) fn public_audience(lang: &PageLang) -> bool {
+    lang.viewer.as_ref().is_none_or(|v| v.user.is_none()) || lang.preview
+}
+
+/// A plan as the request may see it: the public sees published plans only, without what the
+/// office marked internal.
+pub(crate) async fn load_for(
+    state: &AppState,
+    lang: &PageLang,
+    raw: &str,
+) -> Result<(i64, Arc<crate::cache::Cached>), AppError> {
+    let (id, plan) = load(state, raw).await?;
+    if !public_audience(lang) {
+        return Ok((id, plan));
+    }
+    if !plan.published {
+        return Err(AppError::NotFound);
+    }
+    Ok((id, plan.public_view()))
+}
+
 pub(crate) fn plan_ctx(id: i64, plan: &Plan) -> Value {
     context! {
         plan_id => id,
@@ -222,10 +248,13 @@ pub async fn style() -> Response {
 
 /// `GET /`: the only plan's overview, or the list of plans.
 pub async fn home(State(state): State<AppState>, lang: PageLang) -> Response {
-    let plans = match state.store.plans().await {
+    let mut plans = match state.store.plans().await {
         Ok(p) => p,
         Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
     };
+    if public_audience(&lang) {
+        plans.retain(|p| p.published_at.is_some());
+    }
     if let [only] = plans.as_slice() {
         let suffix = if lang.chosen {
             format!("?lang={}", lang.lang.code())
@@ -236,7 +265,8 @@ pub async fn home(State(state): State<AppState>, lang: PageLang) -> Response {
     }
     let rows: Vec<_> = plans
         .iter()
-        .map(|p| context! { id => p.id, title => p.title.clone(), doc_number => p.doc_number.clone(), tasks => p.tasks, targets => p.targets })
+        .map(|p| context! { id => p.id, title => p.title.clone(), doc_number => p.doc_number.clone(), tasks => p.tasks, targets => p.targets,
+            published => p.published_at.is_some(), pending => p.pending_revisions })
         .collect();
     page(&state, &lang, "plans.html", context! { plans => rows })
 }
@@ -247,12 +277,12 @@ pub async fn overview(
     lang: PageLang,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, plan) = match load(&state, &raw).await {
+    let (id, plan) = match load_for(&state, &lang, &raw).await {
         Ok(x) => x,
         Err(e) => return error_page(&state, &lang, &e),
     };
     let counts = context! {
-        nodes => plan.nodes.len(), tasks => plan.assigned_nodes().count(), targets => plan.targets.len(),
+        nodes => plan.nodes.len(), tasks => plan.tasks().count(), targets => plan.targets.len(),
         units => plan.units.len(), projects => plan.projects.len(),
     };
     let ctx = context! {
@@ -268,7 +298,7 @@ pub async fn tree(
     lang: PageLang,
     Path(raw): Path<String>,
 ) -> Response {
-    match load(&state, &raw).await {
+    match load_for(&state, &lang, &raw).await {
         Ok((id, plan)) => page(
             &state,
             &lang,
@@ -285,7 +315,7 @@ pub async fn node(
     lang: PageLang,
     Path((raw, key)): Path<(String, String)>,
 ) -> Response {
-    let (id, plan) = match load(&state, &raw).await {
+    let (id, plan) = match load_for(&state, &lang, &raw).await {
         Ok(x) => x,
         Err(e) => return error_page(&state, &lang, &e),
     };
@@ -325,7 +355,7 @@ pub async fn unit(
     lang: PageLang,
     Path((raw, name)): Path<(String, String)>,
 ) -> Response {
-    let (id, plan) = match load(&state, &raw).await {
+    let (id, plan) = match load_for(&state, &lang, &raw).await {
         Ok(x) => x,
         Err(e) => return error_page(&state, &lang, &e),
     };
@@ -355,7 +385,7 @@ pub async fn targets(
     lang: PageLang,
     Path(raw): Path<String>,
 ) -> Response {
-    match load(&state, &raw).await {
+    match load_for(&state, &lang, &raw).await {
         Ok((id, plan)) => {
             let rows: Vec<TargetRow> = plan.targets.iter().map(TargetRow::of).collect();
             let units: Vec<UnitRow> = plan.units.iter().map(|u| UnitRow::of(&plan, u)).collect();
@@ -376,7 +406,7 @@ pub async fn target(
     lang: PageLang,
     Path((raw, key)): Path<(String, String)>,
 ) -> Response {
-    let (id, plan) = match load(&state, &raw).await {
+    let (id, plan) = match load_for(&state, &lang, &raw).await {
         Ok(x) => x,
         Err(e) => return error_page(&state, &lang, &e),
     };
@@ -394,26 +424,33 @@ pub async fn target(
                     row_version: 0,
                 },
             );
-            let facts = state.store.plan_facts(id).await?;
+            let public = public_audience(&lang);
+            let (facts, _) = crate::dashboard::facts_for(&state, id, public).await?;
             let office = lang
                 .viewer
                 .as_ref()
                 .is_some_and(crate::auth::Viewer::is_office);
-            let observations: Vec<_> = state
-                .store
-                .observations(id, &key)
-                .await?
-                .into_iter()
-                .filter(|o| office || o.status == "approved")
-                .collect();
-            Ok::<_, duban_store::StoreError>((settings, facts, observations))
+            // The public's values are those of the published round, already in the facts.
+            let observations: Vec<_> = if public {
+                Vec::new()
+            } else {
+                state
+                    .store
+                    .observations(id, &key)
+                    .await?
+                    .into_iter()
+                    .filter(|o| office || o.status == "approved")
+                    .collect()
+            };
+            Ok::<_, AppError>((settings, facts, observations))
         };
     let (settings, facts, observations) = match progress.await {
         Ok(x) => x,
-        Err(e) => return error_page(&state, &lang, &e.into()),
+        Err(e) => return error_page(&state, &lang, &e),
     };
-    let status = crate::status_page::compute_target(&plan, t, &facts);
-    let chart = crate::dashboard::chart(t, &status, &facts);
+    let method = duban_domain::supervision::StatusMethod::parse(&facts.method).unwrap_or_default();
+    let status = duban_domain::supervision::target_status(&plan, t, &facts, method);
+    let chart = duban_domain::supervision::chart(t, &status, &facts);
     let chart_json = serde_json::to_string(&chart)
         .unwrap_or_default()
         .replace("</", "<\\/");
@@ -434,7 +471,7 @@ pub async fn projects(
     lang: PageLang,
     Path(raw): Path<String>,
 ) -> Response {
-    match load(&state, &raw).await {
+    match load_for(&state, &lang, &raw).await {
         Ok((id, plan)) => {
             let rows: Vec<ProjectRow> = plan.projects.iter().map(ProjectRow::of).collect();
             page(
@@ -458,7 +495,7 @@ pub async fn search(
     let only: Option<i64> = q.get("plan").and_then(|p| p.parse().ok());
     let mut results = Vec::new();
     if !query.is_empty() {
-        match crate::search::search_groups(&state, &query, only).await {
+        match crate::search::search_groups(&state, &query, only, public_audience(&lang)).await {
             Ok(groups) => results = groups,
             Err(e) => return error_page(&state, &lang, &e),
         }

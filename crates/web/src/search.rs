@@ -43,10 +43,12 @@ pub struct Hit {
 }
 
 /// Searches every plan (or the one asked for); plans without hits are left out unless asked for.
+/// The public (`public`) searches published plans, without internal items.
 pub async fn search_groups(
     state: &AppState,
     query: &str,
     only: Option<i64>,
+    public: bool,
 ) -> Result<Vec<SearchGroup>, AppError> {
     let terms: Vec<String> = query
         .split_whitespace()
@@ -57,12 +59,13 @@ pub async fn search_groups(
     let mut budget = [MAX_HITS; 3];
     for stamp in state.store.current_versions().await? {
         let (id, title) = (stamp.plan_id, stamp.title.clone());
-        if only.is_some_and(|o| o != id) {
+        if only.is_some_and(|o| o != id) || (public && !stamp.published) {
             continue;
         }
         let Some(plan) = state.plans.get_stamp(state.store.as_ref(), &stamp).await? else {
             continue;
         };
+        let plan = if public { plan.public_view() } else { plan };
         let group = search(&plan, &terms, id, title, &mut budget);
         if only.is_some()
             || !(group.nodes.is_empty() && group.targets.is_empty() && group.projects.is_empty())

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use duban_domain::Target;
 use duban_domain::supervision::{
-    Access, AccountRole, Baseline, Date, Milestone, StatusMethod, assess_target, decompose,
+    Access, AccountRole, Baseline, Date, Milestone, StatusMethod, decompose, target_status,
 };
 use duban_store::{Decision, NewObservation, ReportBody, ReportFilter, Submission};
 use serde::Deserialize;
@@ -396,19 +396,51 @@ async fn plan_of(
 }
 
 /// `GET /api/v1/plans/{plan}/status`.
-pub async fn status(State(state): State<AppState>, Path(raw): Path<String>) -> ApiResult {
-    let (id, plan) = plan_of(&state, &raw).await?;
-    let d = crate::status_page::plan_status(&state, id, &plan).await?;
-    ok(serde_json::to_value(&d.status).unwrap_or_default())
+pub async fn status(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+) -> ApiResult {
+    let (id, plan, public) = plan_for(&state, &viewer, &raw).await?;
+    let d = crate::dashboard::dashboard(&state, id, &plan, public).await?;
+    let mut value = serde_json::to_value(&d.status).unwrap_or_default();
+    if public {
+        // Rankings of units and counties are internal assessments.
+        if let Some(o) = value.as_object_mut() {
+            o.remove("units");
+            o.remove("counties");
+            let round = state.store.published_cutoff(id).await.map_err(AppError::from)?;
+            o.insert("published_round".into(), json!(round.map(|(_, t)| t)));
+        }
+    }
+    ok(value)
+}
+
+/// The plan as the caller may see it, and whether as the public: nobody signed in sees
+/// published plans only, without internal items.
+async fn plan_for(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: &str,
+) -> Result<(i64, std::sync::Arc<crate::cache::Cached>, bool), AppError> {
+    let (id, plan) = plan_of(state, raw).await?;
+    if viewer.user.is_some() {
+        return Ok((id, plan, false));
+    }
+    if !plan.published {
+        return Err(AppError::NotFound);
+    }
+    Ok((id, plan.public_view(), true))
 }
 
 /// `GET /api/v1/plans/{plan}/targets/{target}/milestones`: baseline, milestones (saved or
 /// linear), and the status they give.
 pub async fn milestones(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((raw, key)): Path<(String, String)>,
 ) -> ApiResult {
-    let (id, plan) = plan_of(&state, &raw).await?;
+    let (id, plan, public) = plan_for(&state, &viewer, &raw).await?;
     let target = plan
         .targets
         .iter()
@@ -420,20 +452,10 @@ pub async fn milestones(
         .await
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
-    let facts = state.store.plan_facts(id).await.map_err(AppError::from)?;
+    let (facts, _) = crate::dashboard::facts_for(&state, id, public).await?;
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    let horizon = plan.targets.iter().filter_map(|t| t.year).max();
-    let used = if settings.milestones.is_empty() {
-        decompose(target, settings.baseline, horizon)
-    } else {
-        settings.milestones.clone()
-    };
-    let observations = facts
-        .targets
-        .get(&key)
-        .map(|(_, o)| o.clone())
-        .unwrap_or_default();
-    let assessment = assess_target(method, target, settings.baseline, &used, &observations);
+    let status = target_status(&plan, target, &facts, method);
+    let (used, assessment) = (status.milestones, status.assessment);
     ok(
         json!({ "target": target, "settings": settings, "milestones": used, "method": method, "assessment": assessment }),
     )
@@ -461,10 +483,12 @@ pub async fn set_milestones(
         .find(|t| t.id.0 == key)
         .ok_or(AppError::NotFound)?;
     let b: MilestonesBody = json_body(&body_bytes(req, 1 << 20).await?)?;
-    let horizon = plan.targets.iter().filter_map(|t| t.year).max();
     let (ms, origin) = match b.milestones {
         Some(m) => (m, "office"),
-        None => (decompose(target, b.baseline, horizon), "linear"),
+        None => (
+            decompose(target, b.baseline, plan.operative_horizon()),
+            "linear",
+        ),
     };
     let row_version = state
         .store
@@ -485,11 +509,26 @@ pub async fn set_milestones(
 /// `GET /api/v1/plans/{plan}/targets/{target}/observations`: approved values.
 pub async fn observations(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((raw, key)): Path<(String, String)>,
 ) -> ApiResult {
-    let (id, plan) = plan_of(&state, &raw).await?;
+    let (id, plan, public) = plan_for(&state, &viewer, &raw).await?;
     if !plan.targets.iter().any(|t| t.id.0 == key) {
         return Err(AppError::NotFound.into());
+    }
+    if public {
+        // The values of the published round, as they stood when it was published.
+        let (facts, round) = crate::dashboard::facts_for(&state, id, true).await?;
+        let items: Vec<_> = facts
+            .targets
+            .get(&key)
+            .map(|(_, obs)| {
+                obs.iter()
+                    .map(|o| json!({ "target_key": key, "observed_on": o.on, "value": o.value, "status": "approved" }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        return ok(json!({ "items": items, "published_round": round }));
     }
     let all = state
         .store

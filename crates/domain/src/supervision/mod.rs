@@ -5,16 +5,28 @@
 
 mod access;
 mod account;
+mod dashboard;
 mod date;
+mod facts;
 mod milestone;
+mod plan_status;
 mod reminder;
 mod rollup;
 mod status;
 
 pub use access::{Access, Ownership, permits};
 pub use account::{AccountRole, PasswordPolicy, PolicyViolation, SecurityPolicy};
+pub use dashboard::{
+    Change, Chart, Dashboard, MapArea, UnitLag, changes, chart, dashboard, facts_before, lagging,
+};
 pub use date::Date;
+pub use facts::{PlanFacts, TargetSettings, TaskReportFact};
 pub use milestone::{Baseline, Direction, Milestone, decompose, direction, goal_level};
+pub use plan_status::{
+    County, Directory, Group, Inputs, PlanStatus, TargetStatus, TaskStatus, UnitRecord, judge_task,
+    milestones_in_use, plan_status, record_group, target_status, task_status, task_window,
+    unit_part, unit_records,
+};
 pub use reminder::{NoticeKind, notice_due};
 pub use rollup::Counts;
 pub use status::{

@@ -34,6 +34,8 @@ pub struct World {
     /// Username → id.
     pub users: HashMap<String, i64>,
     pub config: duban_web::Config,
+    /// A PostgreSQL world's admin URL and database name.
+    pub pg: Option<(String, String)>,
 }
 
 pub struct Answer {
@@ -71,11 +73,75 @@ impl World {
     }
 
     pub async fn with(test: &str, tweak: impl FnOnce(&mut duban_web::Config)) -> Self {
+        Self::on(test, None, tweak).await
+    }
+
+    /// One world per backend available: SQLite always, PostgreSQL (a fresh database) when
+    /// `DUBAN_TEST_DATABASE_URL` is set. Call `cleanup` when done.
+    pub async fn on_every_backend(test: &str) -> Vec<Self> {
+        let mut out = vec![Self::on(test, None, |_| {}).await];
+        if let Ok(admin) = std::env::var("DUBAN_TEST_DATABASE_URL") {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let name = format!("duban_w_{}_{}", std::process::id(), test.replace('-', "_"));
+            let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+            pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await
+                .unwrap();
+            pool.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            pool.close().await;
+            let (base, _) = admin.rsplit_once('/').unwrap();
+            let url = format!("{base}/{name}");
+            let mut w = Self::on(&format!("{test}-pg"), Some(&url), |_| {}).await;
+            w.pg = Some((admin.clone(), name));
+            out.push(w);
+        }
+        out
+    }
+
+    /// The database's URL, for tests that reach past the store.
+    pub fn database_url(&self) -> String {
+        match &self.pg {
+            Some((admin, name)) => format!("{}/{name}", admin.rsplit_once('/').unwrap().0),
+            None => format!("sqlite://{}/duban.sqlite", self.dir.display()),
+        }
+    }
+
+    /// Drops a PostgreSQL world's database, removes the files.
+    pub async fn cleanup(self) {
+        let Self {
+            store,
+            app,
+            pg,
+            dir,
+            ..
+        } = self;
+        drop((store, app));
+        if let Some((admin, name)) = pg {
+            use sqlx::Executor;
+            let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+            pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await
+                .unwrap();
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A world on the given database (`None`: a fresh SQLite file).
+    pub async fn on(
+        test: &str,
+        url: Option<&str>,
+        tweak: impl FnOnce(&mut duban_web::Config),
+    ) -> Self {
         let dir = std::env::temp_dir().join(format!("duban-websup-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let store = duban_store::connect(&format!("sqlite://{}/duban.sqlite", dir.display()))
-            .await
-            .unwrap();
+        let url = url.map_or_else(
+            || format!("sqlite://{}/duban.sqlite", dir.display()),
+            str::to_owned,
+        );
+        let store = duban_store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         let registry = std::fs::read_to_string(fixtures().join("registry/haidong.json")).unwrap();
         store
@@ -167,6 +233,7 @@ impl World {
             round_id,
             users,
             config,
+            pg: None,
         }
     }
 

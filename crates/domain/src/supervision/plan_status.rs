@@ -1,0 +1,833 @@
+//! A plan's statuses: every target and task, rolled up to chapters, sections, units and counties
+//! (`docs/status.md`, Roll-up). Pure: the caller brings the plan, the facts the store keeps,
+//! today, the method, and a `Directory` of who reports for whom.
+//!
+//! - A task's own status (task list, chapters, sections) is judged by its lead units' reports.
+//! - A unit's record is what it owes: its part of every task it is assigned to (directly or
+//!   through a group it is a member of), judged by its own reports, and the targets of the tasks
+//!   it leads or whose data it owns. A unit without an approved percent is never green.
+//! - A county's record is its government's record.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::{
+    Assessment, Counts, Date, Milestone, PlanFacts, Rag, Status, StatusMethod, TargetSettings,
+    TaskProgress, TaskReportFact, assess_target, assess_task, decompose,
+};
+use crate::{Node, Plan, Role, Target};
+
+/// A target's status row.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetStatus {
+    /// Key.
+    pub key: String,
+    /// Its task's key.
+    pub node: String,
+    /// Indicator.
+    pub indicator: String,
+    /// Unit of measure.
+    pub unit: String,
+    /// Status.
+    pub status: Status,
+    /// Its colour.
+    pub rag: Rag,
+    /// Figures behind it.
+    pub assessment: Assessment,
+    /// Milestones used (saved, or linear).
+    pub milestones: Vec<Milestone>,
+    /// Deadline year.
+    pub year: Option<i32>,
+}
+
+/// A task's status row: the task's own (judged by its leads' reports) or one unit's part of it
+/// (judged by that unit's reports).
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskStatus {
+    /// Key.
+    pub key: String,
+    /// Number and title.
+    pub title: String,
+    /// Lead units.
+    pub leads: Vec<String>,
+    /// Status.
+    pub status: Status,
+    /// Its colour.
+    pub rag: Rag,
+    /// Percent complete ÷ time elapsed.
+    pub ratio: Option<f64>,
+    /// Latest approved percent complete.
+    pub percent: Option<f64>,
+    /// Reports overdue in its latest round.
+    pub overdue: usize,
+    /// Reports submitted late in its latest round.
+    pub late: usize,
+}
+
+/// A group's roll-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// Key (node key, unit name, adcode).
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Tasks by colour.
+    pub tasks: Counts,
+    /// Targets by colour.
+    pub targets: Counts,
+    /// The group's colour (over tasks and targets).
+    pub rag: Rag,
+}
+
+/// What one reporting unit owes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitRecord {
+    /// Unit name (as its reports name it).
+    pub unit: String,
+    /// Its part of each task it is assigned to, judged by its own reports, in plan order.
+    pub tasks: Vec<TaskStatus>,
+    /// Keys of the targets it answers for: those of the tasks it leads, those whose data it owns.
+    pub targets: Vec<String>,
+    /// Its reports past due and not submitted (the latest round it was asked in, per task).
+    pub overdue: usize,
+    /// Its reports submitted after their due date (same rounds).
+    pub late: usize,
+}
+
+/// A plan's statuses.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanStatus {
+    /// The method targets are assessed by.
+    pub method: StatusMethod,
+    /// Today, in the office's time zone.
+    pub today: Date,
+    /// Targets.
+    pub targets: Vec<TargetStatus>,
+    /// Tasks (`Node::is_task`), each judged by its leads' reports.
+    pub tasks: Vec<TaskStatus>,
+    /// All targets.
+    pub target_counts: Counts,
+    /// All tasks.
+    pub task_counts: Counts,
+    /// By chapter.
+    pub chapters: Vec<Group>,
+    /// By section (the second level).
+    pub sections: Vec<Group>,
+    /// By reporting unit: what each owes (`records`).
+    pub units: Vec<Group>,
+    /// By county-level division: its government's record.
+    pub counties: Vec<Group>,
+    /// Each reporting unit's record, by name.
+    #[serde(skip)]
+    pub records: BTreeMap<String, UnitRecord>,
+}
+
+/// A county-level division.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct County {
+    /// GB/T 2260 code.
+    pub adcode: String,
+    /// Name.
+    pub name: String,
+    /// Its government: the unit whose record is the county's.
+    pub unit: String,
+    /// The plan's unit names that stand for it (its government, groups it belongs to).
+    pub via: Vec<String>,
+}
+
+/// Who reports for whom: a plan's unit names resolved against the registry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Directory {
+    /// A plan unit name → the units that report for it, as reports name them: a group's
+    /// members, else the unit itself under its registered name. A name not here reports for
+    /// itself.
+    pub reporters: BTreeMap<String, Vec<String>>,
+    /// The county-level divisions.
+    pub counties: Vec<County>,
+}
+
+impl Directory {
+    /// The units that report for a plan unit name.
+    pub fn reporters_of<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        match self.reporters.get(name) {
+            Some(v) if !v.is_empty() => v.iter().map(String::as_str).collect(),
+            _ => vec![name],
+        }
+    }
+}
+
+/// What the statuses are computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The facts the store keeps.
+    pub facts: &'a PlanFacts,
+    /// The method targets are assessed by.
+    pub method: StatusMethod,
+    /// Today, in the office's time zone.
+    pub today: Date,
+    /// The office's offset from UTC (submission times are unix seconds).
+    pub utc_offset_hours: i64,
+    /// Who reports for whom; the counties.
+    pub directory: &'a Directory,
+}
+
+/// The milestones a target is assessed against: the saved ones, else linear from its baseline
+/// to its goal (the plan's operative horizon for a target without a year).
+pub fn milestones_in_use(
+    plan: &Plan,
+    target: &Target,
+    settings: Option<&TargetSettings>,
+) -> Vec<Milestone> {
+    match settings {
+        Some(s) if !s.milestones.is_empty() => s.milestones.clone(),
+        _ => decompose(
+            target,
+            settings.and_then(|s| s.baseline),
+            plan.operative_horizon(),
+        ),
+    }
+}
+
+/// One target's status (its saved or linear milestones, its approved values).
+pub fn target_status(
+    plan: &Plan,
+    target: &Target,
+    facts: &PlanFacts,
+    method: StatusMethod,
+) -> TargetStatus {
+    let (settings, observations) = match facts.targets.get(&target.id.0) {
+        Some((s, o)) => (Some(s), o.as_slice()),
+        None => (None, &[][..]),
+    };
+    let baseline = settings.and_then(|s| s.baseline);
+    let milestones = milestones_in_use(plan, target, settings);
+    let assessment = assess_target(method, target, baseline, &milestones, observations);
+    TargetStatus {
+        key: target.id.0.clone(),
+        node: target.node.0.clone(),
+        indicator: target.indicator.clone(),
+        unit: target.unit.clone(),
+        status: assessment.status,
+        rag: assessment.status.rag(),
+        assessment,
+        milestones,
+        year: target.year,
+    }
+}
+
+fn year_in(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(4).find_map(|w| {
+        let s: String = w.iter().collect();
+        s.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))
+    })
+}
+
+/// A task's time: from the plan's date of issue (else 1 January this year) to the end of the
+/// year in its 完成时限 (else the plan's operative horizon; else a year on).
+pub fn task_window(plan: &Plan, node: &Node, today: Date) -> (Date, Date) {
+    let start = plan
+        .issued_on
+        .as_deref()
+        .and_then(Date::parse)
+        .unwrap_or_else(|| Date::new(today.year(), 1, 1).unwrap_or(today));
+    let end_year = node
+        .deadline
+        .as_deref()
+        .and_then(year_in)
+        .or_else(|| plan.operative_horizon());
+    (start, end_year.map_or(start.plus_days(365), Date::year_end))
+}
+
+/// A task judged by the given reports: the lowest latest approved percent among their units,
+/// overdue and late reports of the latest round among them.
+pub fn judge_task(cx: &Inputs<'_>, node: &Node, reports: &[&TaskReportFact]) -> TaskStatus {
+    let latest_round = reports.iter().map(|r| r.round_id).max();
+    let mut progress = TaskProgress::default();
+    for r in reports.iter().filter(|r| Some(r.round_id) == latest_round) {
+        match r.first_submitted_at {
+            None if r.due_on < cx.today => progress.overdue += 1,
+            Some(t) if Date::from_unix(t, cx.utc_offset_hours) > r.due_on => progress.late += 1,
+            _ => {}
+        }
+    }
+    // Each unit's latest approved percent; the lowest of those.
+    let mut latest: HashMap<i64, (i64, f64)> = HashMap::new();
+    for r in reports {
+        if let Some(p) = r.approved_percent {
+            let e = latest.entry(r.unit_id).or_insert((r.round_id, p));
+            if r.round_id >= e.0 {
+                *e = (r.round_id, p);
+            }
+        }
+    }
+    progress.percent = latest.values().map(|(_, p)| *p).reduce(f64::min);
+    let (start, end) = task_window(cx.plan, node, cx.today);
+    let (status, ratio) = assess_task(progress, start, end, cx.today);
+    TaskStatus {
+        key: node.id.0.clone(),
+        title: format!("{} {}", node.number.clone().unwrap_or_default(), node.title)
+            .trim()
+            .to_owned(),
+        leads: node.leads().map(str::to_owned).collect(),
+        status,
+        rag: status.rag(),
+        ratio,
+        percent: progress.percent,
+        overdue: progress.overdue,
+        late: progress.late,
+    }
+}
+
+fn reports_of<'a>(facts: &'a PlanFacts, node: &Node) -> &'a [TaskReportFact] {
+    facts
+        .tasks
+        .get(&node.id.0)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// A task's own status: judged by its lead units' reports (by all its units' when it names no
+/// lead).
+pub fn task_status(cx: &Inputs<'_>, node: &Node) -> TaskStatus {
+    let has_lead = node.leads().next().is_some();
+    let reports: Vec<&TaskReportFact> = reports_of(cx.facts, node)
+        .iter()
+        .filter(|r| !has_lead || r.role == Role::Lead.as_str())
+        .collect();
+    judge_task(cx, node, &reports)
+}
+
+/// One unit's part of a task: judged by that unit's own reports.
+pub fn unit_part(cx: &Inputs<'_>, node: &Node, unit: &str) -> TaskStatus {
+    let reports: Vec<&TaskReportFact> = reports_of(cx.facts, node)
+        .iter()
+        .filter(|r| r.unit_name == unit)
+        .collect();
+    judge_task(cx, node, &reports)
+}
+
+/// Every reporting unit's record: its part of each task it is assigned to, the targets it
+/// answers for.
+pub fn unit_records(cx: &Inputs<'_>) -> BTreeMap<String, UnitRecord> {
+    let mut records: BTreeMap<String, UnitRecord> = BTreeMap::new();
+    for node in cx.plan.tasks() {
+        let mut owing: BTreeSet<&str> = BTreeSet::new();
+        let mut leading: BTreeSet<&str> = BTreeSet::new();
+        for a in &node.responsible {
+            for r in cx.directory.reporters_of(&a.unit) {
+                owing.insert(r);
+                if a.role == Role::Lead {
+                    leading.insert(r);
+                }
+            }
+        }
+        for unit in owing {
+            let part = unit_part(cx, node, unit);
+            let record = records
+                .entry(unit.to_owned())
+                .or_insert_with(|| UnitRecord {
+                    unit: unit.to_owned(),
+                    ..UnitRecord::default()
+                });
+            record.overdue += part.overdue;
+            record.late += part.late;
+            record.tasks.push(part);
+        }
+        for unit in leading {
+            if let Some(record) = records.get_mut(unit) {
+                record.targets.extend(
+                    cx.plan
+                        .targets
+                        .iter()
+                        .filter(|t| t.node == node.id)
+                        .map(|t| t.id.0.clone()),
+                );
+            }
+        }
+    }
+    for t in &cx.plan.targets {
+        let Some(owner) = t.data_owner.as_deref() else {
+            continue;
+        };
+        for unit in cx.directory.reporters_of(owner) {
+            let record = records
+                .entry(unit.to_owned())
+                .or_insert_with(|| UnitRecord {
+                    unit: unit.to_owned(),
+                    ..UnitRecord::default()
+                });
+            if !record.targets.contains(&t.id.0) {
+                record.targets.push(t.id.0.clone());
+            }
+        }
+    }
+    records
+}
+
+/// A group's colour over its tasks and targets.
+fn group(key: String, name: String, tasks: Counts, targets: Counts) -> Group {
+    let mut both = tasks;
+    both.merge(&targets);
+    Group {
+        key,
+        name,
+        tasks,
+        targets,
+        rag: both.rag(),
+    }
+}
+
+/// A unit's (or county's) roll-up of its record. A unit without an approved percent on any of
+/// its tasks is judged by its reports alone: red with a report overdue, else no data.
+pub fn record_group(
+    key: String,
+    name: String,
+    record: &UnitRecord,
+    targets: &HashMap<&str, &TargetStatus>,
+) -> Group {
+    let tasks: Counts = record.tasks.iter().map(|t| t.status).collect();
+    let target_counts: Counts = record
+        .targets
+        .iter()
+        .filter_map(|k| targets.get(k.as_str()))
+        .map(|t| t.status)
+        .collect();
+    let mut g = group(key, name, tasks, target_counts);
+    if record.tasks.iter().all(|t| t.percent.is_none()) {
+        g.rag = if record.overdue > 0 {
+            Rag::Red
+        } else {
+            Rag::NoData
+        };
+    }
+    g
+}
+
+/// The node's ancestors from the top (chapter first), itself last.
+fn lineage<'a>(plan: &'a Plan, node: &'a Node) -> Vec<&'a Node> {
+    let mut chain = vec![node];
+    let mut current = node;
+    for _ in 0..64 {
+        match current.parent.as_ref().and_then(|p| plan.node(p)) {
+            Some(parent) => {
+                chain.push(parent);
+                current = parent;
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+/// Counts of the tasks and targets under the nodes at one depth (0: chapters, 1: sections).
+fn roll_up(
+    plan: &Plan,
+    depth: usize,
+    task_by_key: &HashMap<&str, &TaskStatus>,
+    targets_of_node: &HashMap<&str, Vec<&TargetStatus>>,
+) -> Vec<Group> {
+    let mut groups: BTreeMap<usize, (String, String, Counts, Counts)> = BTreeMap::new();
+    let position: HashMap<&str, usize> = plan
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.0.as_str(), i))
+        .collect();
+    for node in &plan.nodes {
+        let chain = lineage(plan, node);
+        let Some(head) = chain.get(depth) else {
+            continue;
+        };
+        let entry = groups
+            .entry(position.get(head.id.0.as_str()).copied().unwrap_or(0))
+            .or_insert_with(|| {
+                let name = format!("{} {}", head.number.clone().unwrap_or_default(), head.title)
+                    .trim()
+                    .to_owned();
+                (
+                    head.id.0.clone(),
+                    name,
+                    Counts::default(),
+                    Counts::default(),
+                )
+            });
+        if let Some(t) = task_by_key.get(node.id.0.as_str()) {
+            entry.2.add(t.status);
+        }
+        for t in targets_of_node
+            .get(node.id.0.as_str())
+            .into_iter()
+            .flatten()
+        {
+            entry.3.add(t.status);
+        }
+    }
+    groups
+        .into_values()
+        .map(|(k, n, t, g)| group(k, n, t, g))
+        .collect()
+}
+
+/// Computes every status of a plan.
+pub fn plan_status(cx: &Inputs<'_>) -> PlanStatus {
+    let targets: Vec<TargetStatus> = cx
+        .plan
+        .targets
+        .iter()
+        .map(|t| target_status(cx.plan, t, cx.facts, cx.method))
+        .collect();
+    let tasks: Vec<TaskStatus> = cx.plan.tasks().map(|n| task_status(cx, n)).collect();
+    let task_by_key: HashMap<&str, &TaskStatus> =
+        tasks.iter().map(|t| (t.key.as_str(), t)).collect();
+    let targets_of_node: HashMap<&str, Vec<&TargetStatus>> =
+        targets.iter().fold(HashMap::new(), |mut m, t| {
+            m.entry(t.node.as_str()).or_default().push(t);
+            m
+        });
+    let target_by_key: HashMap<&str, &TargetStatus> =
+        targets.iter().map(|t| (t.key.as_str(), t)).collect();
+    let records = unit_records(cx);
+    let units = records
+        .values()
+        .map(|r| record_group(r.unit.clone(), r.unit.clone(), r, &target_by_key))
+        .collect();
+    let empty = UnitRecord::default();
+    let counties = cx
+        .directory
+        .counties
+        .iter()
+        .map(|c| {
+            let record = records.get(&c.unit).unwrap_or(&empty);
+            record_group(c.adcode.clone(), c.name.clone(), record, &target_by_key)
+        })
+        .collect();
+    PlanStatus {
+        method: cx.method,
+        today: cx.today,
+        target_counts: targets.iter().map(|t| t.status).collect(),
+        task_counts: tasks.iter().map(|t| t.status).collect(),
+        chapters: roll_up(cx.plan, 0, &task_by_key, &targets_of_node),
+        sections: roll_up(cx.plan, 1, &task_by_key, &targets_of_node),
+        units,
+        counties,
+        records,
+        targets,
+        tasks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! A small plan built by hand: chapter 1 with tasks 1.1–1.5, units A, B, D, a group G of the
+    //! county governments C1 and C2; one round due 2025-06-15; today 2025-06-30. The plan runs
+    //! from 2024-01-01 to 2026-12-31, so about half its time (49.9 %) has passed.
+
+    use super::*;
+    use crate::{Assignment, NodeId, NodeKind, TargetId};
+
+    fn node(id: &str, parent: Option<&str>, units: &[(&str, Role)]) -> Node {
+        Node {
+            id: NodeId(id.into()),
+            parent: parent.map(|p| NodeId(p.into())),
+            kind: if parent.is_none() {
+                NodeKind::Chapter
+            } else {
+                NodeKind::Item
+            },
+            number: Some(id.into()),
+            title: format!("任务{id}"),
+            text: String::new(),
+            line: 1,
+            responsible: units
+                .iter()
+                .map(|(u, role)| Assignment {
+                    unit: (*u).into(),
+                    role: *role,
+                })
+                .collect(),
+            responsible_raw: None,
+            deadline: None,
+            work_plan: Vec::new(),
+            supervised: true,
+            people: Vec::new(),
+            internal: false,
+        }
+    }
+
+    fn target(id: &str, node: &str, data_owner: Option<&str>) -> Target {
+        Target {
+            id: TargetId(id.into()),
+            node: NodeId(node.into()),
+            indicator: format!("指标{id}"),
+            value: 10.0,
+            unit: "个".into(),
+            data_owner: data_owner.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    fn plan() -> Plan {
+        use Role::{Co, Lead};
+        let mut p = Plan::new("测试计划");
+        p.issued_on = Some("2024-01-01".into());
+        p.horizon = Some(2026);
+        let mut unsupervised = node("1.4", Some("1"), &[("A", Lead)]);
+        unsupervised.supervised = false;
+        p.nodes = vec![
+            node("1", None, &[]),
+            node("1.1", Some("1"), &[("A", Lead), ("B", Co)]),
+            node("1.2", Some("1"), &[("B", Lead), ("G", Co)]),
+            node("1.3", Some("1"), &[("C1", Lead)]),
+            unsupervised,
+            node("1.5", Some("1"), &[("A", Lead), ("D", Co)]),
+        ];
+        p.targets = vec![
+            target("t1", "1.1", None),
+            target("t2", "1.2", None),
+            target("t3", "1", Some("C1")),
+        ];
+        p
+    }
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    /// A report of round 1 (due 2025-06-15): submitted on the given day or not, approved with
+    /// the given percent or not.
+    fn report(
+        unit: &str,
+        role: Role,
+        submitted: Option<&str>,
+        percent: Option<f64>,
+    ) -> TaskReportFact {
+        TaskReportFact {
+            round_id: 1,
+            unit_id: i64::from(unit.bytes().map(u32::from).sum::<u32>()),
+            unit_name: unit.into(),
+            role: role.as_str().into(),
+            status: if percent.is_some() {
+                "approved"
+            } else {
+                "draft"
+            }
+            .into(),
+            due_on: day("2025-06-15"),
+            first_submitted_at: submitted.map(|d| day(d).days() * 86_400),
+            approved_percent: percent,
+        }
+    }
+
+    fn facts() -> PlanFacts {
+        use Role::{Co, Lead};
+        let mut f = PlanFacts {
+            method: "expected_progress".into(),
+            rounds: vec![(1, "第一轮".into(), 0)],
+            ..PlanFacts::default()
+        };
+        let on_time = Some("2025-06-10");
+        f.tasks.insert(
+            "1.1".into(),
+            vec![
+                report("A", Lead, on_time, Some(50.0)),
+                report("B", Co, None, None),
+            ],
+        );
+        f.tasks.insert(
+            "1.2".into(),
+            vec![
+                report("B", Lead, on_time, Some(60.0)),
+                report("C1", Co, on_time, Some(100.0)),
+                report("C2", Co, None, None),
+            ],
+        );
+        f.tasks.insert(
+            "1.3".into(),
+            vec![report("C1", Lead, Some("2025-06-20"), Some(50.0))],
+        );
+        f.tasks
+            .insert("1.4".into(), vec![report("A", Lead, None, None)]);
+        f.tasks
+            .insert("1.5".into(), vec![report("A", Lead, on_time, Some(50.0))]);
+        f
+    }
+
+    fn directory() -> Directory {
+        let county = |code: &str, unit: &str| County {
+            adcode: code.into(),
+            name: unit.into(),
+            unit: unit.into(),
+            via: vec!["G".into()],
+        };
+        Directory {
+            reporters: BTreeMap::from([("G".into(), vec!["C1".into(), "C2".into()])]),
+            counties: vec![county("000001", "C1"), county("000002", "C2")],
+        }
+    }
+
+    fn compute(f: &PlanFacts, today: &str) -> PlanStatus {
+        plan_status(&Inputs {
+            plan: &plan(),
+            facts: f,
+            method: StatusMethod::ExpectedProgress,
+            today: day(today),
+            utc_offset_hours: 0,
+            directory: &directory(),
+        })
+    }
+
+    fn task<'a>(s: &'a PlanStatus, key: &str) -> &'a TaskStatus {
+        s.tasks.iter().find(|t| t.key == key).unwrap()
+    }
+
+    fn part(s: &PlanStatus, unit: &str, key: &str) -> Status {
+        s.records[unit]
+            .tasks
+            .iter()
+            .find(|t| t.key == key)
+            .unwrap()
+            .status
+    }
+
+    fn unit<'a>(s: &'a PlanStatus, name: &str) -> &'a Group {
+        s.units.iter().find(|g| g.key == name).unwrap()
+    }
+
+    #[test]
+    fn tasks_are_supervised_nodes_with_units() {
+        let s = compute(&facts(), "2025-06-30");
+        let keys: Vec<&str> = s.tasks.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["1.1", "1.2", "1.3", "1.5"]);
+        assert!(s.records["A"].tasks.iter().all(|t| t.key != "1.4"));
+        assert_eq!(s.task_counts.total(), 4);
+        assert_eq!(s.chapters[0].tasks.total(), 4);
+    }
+
+    #[test]
+    fn a_task_is_judged_by_its_leads_reports() {
+        let s = compute(&facts(), "2025-06-30");
+        // A's 50 % at 49.9 % of the time: on track, whatever its co unit B failed to send.
+        let t = task(&s, "1.1");
+        assert_eq!(
+            (t.status, t.percent, t.overdue),
+            (Status::OnTrack, Some(50.0), 0)
+        );
+        // B leads 1.2 at 60 %; C1's 100 % and C2's missing report are their own parts.
+        assert_eq!(task(&s, "1.2").percent, Some(60.0));
+        assert_eq!(task(&s, "1.2").status, Status::OnTrack);
+        // C1 led 1.3 and reported late: on pace, but at most at risk.
+        assert_eq!(task(&s, "1.3").status, Status::AtRisk);
+        assert_eq!(task(&s, "1.3").late, 1);
+    }
+
+    #[test]
+    fn a_task_without_lead_reports_is_not_judged_by_its_co_units() {
+        let mut f = facts();
+        f.tasks.insert(
+            "1.1".into(),
+            vec![
+                report("A", Role::Lead, None, None),
+                report("B", Role::Co, Some("2025-06-10"), Some(100.0)),
+            ],
+        );
+        let s = compute(&f, "2025-06-30");
+        assert_eq!(task(&s, "1.1").status, Status::Behind);
+        assert_eq!(part(&s, "B", "1.1"), Status::Achieved);
+        assert_eq!(part(&s, "A", "1.1"), Status::Behind);
+    }
+
+    #[test]
+    fn a_unit_is_judged_by_its_own_reports_on_what_it_owes() {
+        let s = compute(&facts(), "2025-06-30");
+        // B: behind on 1.1 (its own report missing), on track on 1.2 (which it leads).
+        assert_eq!(part(&s, "B", "1.1"), Status::Behind);
+        assert_eq!(part(&s, "B", "1.2"), Status::OnTrack);
+        assert_eq!(s.records["B"].overdue, 1);
+        // A co unit is not judged by its task-mate: A is on track on 1.1.
+        assert_eq!(part(&s, "A", "1.1"), Status::OnTrack);
+        assert_eq!(unit(&s, "A").tasks.red, 0);
+        // Through the group: C1 and C2 each owe 1.2 and answer for their own part.
+        assert_eq!(part(&s, "C1", "1.2"), Status::Achieved);
+        assert_eq!(part(&s, "C2", "1.2"), Status::Behind);
+        assert!(
+            s.units.iter().all(|g| g.key != "G"),
+            "a group owes nothing itself"
+        );
+    }
+
+    #[test]
+    fn a_unit_answers_for_the_targets_of_tasks_it_leads_and_data_it_owns() {
+        let s = compute(&facts(), "2025-06-30");
+        assert_eq!(s.records["A"].targets, ["t1"]);
+        assert_eq!(s.records["B"].targets, ["t2"]);
+        assert_eq!(s.records["C1"].targets, ["t3"]);
+        assert!(s.records["C2"].targets.is_empty());
+        assert_eq!(unit(&s, "C1").targets.total(), 1);
+    }
+
+    #[test]
+    fn a_unit_that_never_reported_is_never_green() {
+        let s = compute(&facts(), "2025-06-30");
+        // D owes 1.5 with A, which reported; D has no report of its own.
+        assert_eq!(part(&s, "D", "1.5"), Status::NoData);
+        assert_eq!(task(&s, "1.5").status, Status::OnTrack);
+        assert_eq!(unit(&s, "D").rag, Rag::NoData);
+        // C2 never reported and its report is overdue: red.
+        assert_eq!(unit(&s, "C2").rag, Rag::Red);
+        // Before the due date, C2 is grey, not green.
+        let early = compute(&facts(), "2025-06-12");
+        assert_eq!(unit(&early, "C2").rag, Rag::NoData);
+        // A unit whose only data is a target value is still not judged by it.
+        let mut f = facts();
+        f.targets.insert(
+            "t3".into(),
+            (
+                TargetSettings {
+                    baseline: None,
+                    milestones: Vec::new(),
+                    milestone_origin: None,
+                    row_version: 0,
+                },
+                vec![super::super::Observation {
+                    on: day("2025-06-01"),
+                    value: 10.0,
+                }],
+            ),
+        );
+        f.tasks.remove("1.3");
+        f.tasks
+            .insert("1.2".into(), vec![report("B", Role::Lead, None, None)]);
+        let s = compute(&f, "2025-06-12");
+        assert_eq!(unit(&s, "C1").targets.achieved, 1);
+        assert_eq!(unit(&s, "C1").rag, Rag::NoData);
+    }
+
+    #[test]
+    fn a_county_is_its_governments_record() {
+        let s = compute(&facts(), "2025-06-30");
+        for (code, gov) in [("000001", "C1"), ("000002", "C2")] {
+            let county = s.counties.iter().find(|g| g.key == code).unwrap();
+            let unit = unit(&s, gov);
+            assert_eq!(
+                (county.tasks, county.targets, county.rag),
+                (unit.tasks, unit.targets, unit.rag)
+            );
+        }
+        // C1 owes 1.2 through the group and 1.3 directly.
+        assert_eq!(s.counties[0].tasks.total(), 2);
+    }
+
+    #[test]
+    fn a_target_without_a_year_runs_to_the_operative_horizon() {
+        let p = plan();
+        let ms = milestones_in_use(&p, &p.targets[0], None);
+        assert_eq!(ms.last().map(|m| m.year), Some(2026));
+        let (_, end) = task_window(&p, &p.nodes[1], day("2025-06-30"));
+        assert_eq!(end, Date::year_end(2026));
+    }
+}
