@@ -172,7 +172,7 @@ fn duban_in(dir: &Path, args: &[&str]) -> Output {
 }
 
 #[test]
-fn import_stores_a_plan_once_and_a_changed_one_as_a_new_version() {
+fn import_stores_a_plan_once_and_a_changed_one_as_a_revision_to_approve() {
     let dir = std::env::temp_dir().join(format!("duban-cli-{}-import", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -196,7 +196,26 @@ fn import_stores_a_plan_once_and_a_changed_one_as_a_new_version() {
         .replace("比例达到85%", "比例达到90%");
     let changed = temp_file("import", "changed.txt", text.as_bytes());
     let second = duban_in(&dir, &["import", arg(&changed)]);
-    assert!(stdout(&second).contains("第 2 版"), "{}", stdout(&second));
+    assert!(
+        stdout(&second).contains("修订 1") && stdout(&second).contains("待批准"),
+        "{}",
+        stdout(&second)
+    );
+    // The revision shows the one changed task, and waits for its reason.
+    let shown = stdout(&duban_in(&dir, &["revision", "show", "1"]));
+    assert!(shown.contains("变化 1 处"), "{shown}");
+    assert!(shown.contains("修改"), "{shown}");
+    let refused = duban_in(&dir, &["revision", "approve", "1", "--reason", " "]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("请填写批准理由"));
+    let approved = duban_in(&dir, &["revision", "approve", "1", "--reason", "中期评估调整目标"]);
+    assert!(
+        stdout(&approved).contains("现行为第 2 版"),
+        "{}",
+        stderr(&approved)
+    );
+    let published = duban_in(&dir, &["publish", "1"]);
+    assert!(stdout(&published).contains("已发布"), "{}", stderr(&published));
     let list = stdout(&duban_in(&dir, &["plans"]));
     assert_eq!(list.lines().count(), 1);
     assert!(

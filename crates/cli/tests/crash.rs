@@ -151,6 +151,7 @@ fn crash_cycles(target: &Target, iterations: usize, seed: u64) {
             .to_str()
             .unwrap(),
     ]);
+    target.duban(&["publish", "1"]);
     target.duban(&["user", "add", "office", "--role", "reviewer"]);
     let office = target.duban(&["token", "office"]).trim().to_owned();
     let mut tokens = HashMap::new();

@@ -39,7 +39,12 @@ async fn migrations_apply_once_and_match_across_backends() {
         s.migrate().await.unwrap();
         assert_eq!(
             s.applied_migrations().await.unwrap(),
-            ["plans", "supervision", "sessions settings audit"]
+            [
+                "plans",
+                "supervision",
+                "sessions settings audit",
+                "curation revisions publication"
+            ]
         );
         s.health().await.unwrap();
         drop(s);
@@ -393,9 +398,21 @@ async fn supervision_tables_enforce_their_keys() {
                 .await
                 .is_err()
         );
-        let audit = "INSERT INTO audit_events (at, action, entity, entity_id, prev_hash, hash) VALUES (0, 'create', 'round', '1', '', $1)";
-        sqlx::query(audit).bind("h1").execute(&pool).await.unwrap();
-        assert!(sqlx::query(audit).bind("h1").execute(&pool).await.is_err());
+        let audit = "INSERT INTO audit_events (id, at, action, entity, entity_id, prev_hash, hash) VALUES ($1, 0, 'create', 'round', '1', '', $2)";
+        sqlx::query(audit)
+            .bind(1_000_000_i64)
+            .bind("h1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(
+            sqlx::query(audit)
+                .bind(1_000_001_i64)
+                .bind("h1")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
         pool.close().await;
         db.cleanup().await;
     }

@@ -415,7 +415,8 @@ async fn the_audit_log_is_append_only_and_tampering_is_found() {
                 .await
                 .unwrap();
         }
-        assert_eq!(s.verify_audit().await.unwrap().events, 3);
+        // The import, the publication and the three rounds.
+        assert_eq!(s.verify_audit().await.unwrap().events, 5);
         use sqlx::Executor;
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();

@@ -39,7 +39,7 @@ async fn the_cycle_through_the_api_moves_statuses() {
         .unwrap()
         .clone();
     let status_uri = format!("/api/v1/plans/{}/status", w.plan_id);
-    let before = w.get(&status_uri, None).await.json();
+    let before = w.get(&status_uri, Some(&office)).await.json();
     assert_eq!(status_of(&before, "targets", &target.id.0), "no_data");
     assert_eq!(status_of(&before, "tasks", TASK), "no_data");
 
@@ -152,7 +152,7 @@ async fn the_cycle_through_the_api_moves_statuses() {
     );
 
     // Pending values do not count.
-    let during = w.get(&status_uri, None).await.json();
+    let during = w.get(&status_uri, Some(&office)).await.json();
     assert_eq!(status_of(&during, "targets", &target.id.0), "no_data");
 
     // The office returns the lead's report; the resubmission keeps both versions and is approved.
@@ -223,7 +223,7 @@ async fn the_cycle_through_the_api_moves_statuses() {
     assert_eq!(detail["report"]["versions"].as_array().unwrap().len(), 2);
 
     // The value (barely above the baseline) is now behind its milestone; the task has data.
-    let after = w.get(&status_uri, None).await.json();
+    let after = w.get(&status_uri, Some(&office)).await.json();
     assert_eq!(status_of(&after, "targets", &target.id.0), "behind");
     assert_ne!(status_of(&after, "tasks", TASK), "no_data");
     // The office records the goal reached: achieved; the roll-ups count it.
@@ -239,7 +239,7 @@ async fn the_cycle_through_the_api_moves_statuses() {
         )
         .await;
     assert_eq!(obs.status, StatusCode::CREATED);
-    let last = w.get(&status_uri, None).await.json();
+    let last = w.get(&status_uri, Some(&office)).await.json();
     assert_eq!(status_of(&last, "targets", &target.id.0), "achieved");
     assert!(last["target_counts"]["achieved"].as_u64().unwrap() >= 1);
     let unit = last["units"]

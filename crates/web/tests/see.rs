@@ -98,11 +98,19 @@ async fn dashboard_county_workbench_chart_data_and_compression() {
     let csv = w
         .get(
             &format!("/plans/{}/targets/{}/data.csv", w.plan_id, target.id.0),
-            None,
+            Some(&leader),
         )
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("planned,2024-12-31,") && csv.body.contains("observed,2025-06-30,"));
+    // The public sees no value before the office publishes a round.
+    let public = w
+        .get(
+            &format!("/plans/{}/targets/{}/data.csv", w.plan_id, target.id.0),
+            None,
+        )
+        .await;
+    assert!(public.body.contains("planned,2024-12-31,") && !public.body.contains("observed,"));
     let page = w
         .get(
             &format!("/plans/{}/targets/{}", w.plan_id, target.id.0),
