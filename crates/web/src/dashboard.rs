@@ -514,7 +514,12 @@ pub async fn target_csv(
         Ok(f) => f,
         Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
     };
-    let s = crate::status_page::compute_target(&plan, t, &facts);
+    let s = crate::status_page::compute_target(
+        &plan,
+        t,
+        &facts,
+        Date::from_unix(now(), state.config.utc_offset_hours),
+    );
     let c = chart(t, &s, &facts);
     let mut out = String::from("\u{feff}series,date,value\n");
     for (name, series) in [

@@ -104,7 +104,7 @@ pub async fn target_settings(
                 ));
             }
         };
-        let horizon = plan.targets.iter().filter_map(|t| t.year).max();
+        let horizon = plan.operative_horizon();
         let (milestones, origin) = if field(&form, "action") == "save" {
             let mut ms = Vec::new();
             for (name, _) in form.iter().filter(|(k, _)| k.starts_with("milestone_")) {

@@ -398,7 +398,15 @@ pub async fn target(
         Ok(x) => x,
         Err(e) => return error_page(&state, &lang, &e.into()),
     };
-    let status = crate::status_page::compute_target(&plan, t, &facts);
+    let status = crate::status_page::compute_target(
+        &plan,
+        t,
+        &facts,
+        duban_domain::supervision::Date::from_unix(
+            duban_store::now(),
+            state.config.utc_offset_hours,
+        ),
+    );
     let chart = crate::dashboard::chart(t, &status, &facts);
     let chart_json = serde_json::to_string(&chart)
         .unwrap_or_default()

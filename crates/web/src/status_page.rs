@@ -115,7 +115,7 @@ pub struct County {
 }
 
 fn horizon(plan: &Plan) -> Option<i32> {
-    plan.targets.iter().filter_map(|t| t.year).max()
+    plan.operative_horizon()
 }
 
 fn year_in(text: &str) -> Option<i32> {
@@ -126,7 +126,13 @@ fn year_in(text: &str) -> Option<i32> {
     })
 }
 
-fn target_status(method: StatusMethod, plan: &Plan, t: &Target, facts: &PlanFacts) -> TargetStatus {
+fn target_status(
+    method: StatusMethod,
+    plan: &Plan,
+    t: &Target,
+    facts: &PlanFacts,
+    today: Date,
+) -> TargetStatus {
     let (settings, observations) = match facts.targets.get(&t.id.0) {
         Some((s, o)) => (Some(s), o.as_slice()),
         None => (None, &[][..]),
@@ -136,7 +142,7 @@ fn target_status(method: StatusMethod, plan: &Plan, t: &Target, facts: &PlanFact
         Some(m) if !m.is_empty() => m,
         _ => decompose(t, baseline, horizon(plan)),
     };
-    let assessment = assess_target(method, t, baseline, &milestones, observations);
+    let assessment = assess_target(method, t, baseline, &milestones, observations, today);
     TargetStatus {
         key: t.id.0.clone(),
         node: t.node.0.clone(),
@@ -333,9 +339,9 @@ fn group(key: String, name: String, tasks: Counts, targets: Counts) -> Group {
 }
 
 /// One target's status (its saved or linear milestones, its approved values).
-pub fn compute_target(plan: &Plan, t: &Target, facts: &PlanFacts) -> TargetStatus {
+pub fn compute_target(plan: &Plan, t: &Target, facts: &PlanFacts, today: Date) -> TargetStatus {
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    target_status(method, plan, t, facts)
+    target_status(method, plan, t, facts, today)
 }
 
 /// Computes every status of a plan.
@@ -350,7 +356,7 @@ pub fn compute(
     let targets: Vec<TargetStatus> = plan
         .targets
         .iter()
-        .map(|t| target_status(method, plan, t, facts))
+        .map(|t| target_status(method, plan, t, facts, today))
         .collect();
     let tasks: Vec<TaskStatus> = plan
         .assigned_nodes()

@@ -422,7 +422,7 @@ pub async fn milestones(
         .ok_or(AppError::NotFound)?;
     let facts = state.store.plan_facts(id).await.map_err(AppError::from)?;
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    let horizon = plan.targets.iter().filter_map(|t| t.year).max();
+    let horizon = plan.operative_horizon();
     let used = if settings.milestones.is_empty() {
         decompose(target, settings.baseline, horizon)
     } else {
@@ -433,7 +433,14 @@ pub async fn milestones(
         .get(&key)
         .map(|(_, o)| o.clone())
         .unwrap_or_default();
-    let assessment = assess_target(method, target, settings.baseline, &used, &observations);
+    let assessment = assess_target(
+        method,
+        target,
+        settings.baseline,
+        &used,
+        &observations,
+        Date::from_unix(duban_store::now(), state.config.utc_offset_hours),
+    );
     ok(
         json!({ "target": target, "settings": settings, "milestones": used, "method": method, "assessment": assessment }),
     )
@@ -461,7 +468,7 @@ pub async fn set_milestones(
         .find(|t| t.id.0 == key)
         .ok_or(AppError::NotFound)?;
     let b: MilestonesBody = json_body(&body_bytes(req, 1 << 20).await?)?;
-    let horizon = plan.targets.iter().filter_map(|t| t.year).max();
+    let horizon = plan.operative_horizon();
     let (ms, origin) = match b.milestones {
         Some(m) => (m, "office"),
         None => (decompose(target, b.baseline, horizon), "linear"),
