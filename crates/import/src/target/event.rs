@@ -12,8 +12,24 @@ use crate::chars::tidy_spaces;
 use crate::measure::{ends_at, starts_at};
 use crate::paragraph::Para;
 
-/// Characters one of the verbs below contains: a sentence without any is not read.
-pub(super) const MARKS: &[char] = &['成', '运', '收', '订', '署', '报', '车', '批'];
+/// Last characters of the verbs below: a sentence without one is not read.
+pub(super) const MARKS: &[char] = &['成', '运', '收', '订', '署', '报', '车', '批', '用', '营'];
+
+/// Whether the character at `i` (one of [`MARKS`]) ends one of the verbs below.
+pub(super) fn ends_verb(f: &[char], i: usize) -> bool {
+    matches!(
+        (i.checked_sub(1).and_then(|k| f.get(k)), f.get(i)),
+        (Some('建' | '创'), Some('成'))
+            | (Some('投'), Some('运'))
+            | (Some('验'), Some('收'))
+            | (Some('签'), Some('订' | '署'))
+            | (Some('申'), Some('报'))
+            | (Some('通'), Some('车'))
+            | (Some('获'), Some('批'))
+            | (Some('使'), Some('用'))
+            | (Some('运'), Some('营'))
+    )
+}
 
 /// Completion verbs, longest first where they overlap; `true` for formal acts.
 const VERBS: &[(&str, bool)] = &[

@@ -84,7 +84,7 @@ pub(crate) fn scan(
             numeric |= c.is_ascii_digit()
                 || matches!(c, '十' | 'I' | 'V')
                 || measure::roman_value(*c).is_some();
-            eventish |= event::MARKS.contains(c);
+            eventish |= event::MARKS.contains(c) && i > s && event::ends_verb(f, i);
         }
         let before = out.len();
         let year_at_start = *year;
