@@ -10,7 +10,7 @@ use crate::outline::{self, Draft};
 use crate::paragraph::{self, Para};
 use crate::registry::Registry;
 use crate::source::Line;
-use crate::{front, parallel, project, source, table, target};
+use crate::{front, goals, parallel, project, source, table, target};
 
 /// Words in a heading that mark a look back, whose figures are not goals.
 const RETROSPECTIVE_TITLES: &[&str] = &[
@@ -136,6 +136,10 @@ pub(crate) fn plan(text: &str) -> Plan {
                 year: g.year,
                 text: g.text,
                 line: g.line,
+                kind: g.kind,
+                approx: g.approx,
+                per_county: g.per_county,
+                vision: g.vision,
                 ..Default::default()
             });
         }
@@ -158,6 +162,7 @@ pub(crate) fn plan(text: &str) -> Plan {
     .into_iter()
     .flatten()
     .collect();
+    goals::settle(&mut plan, &mut diagnostics);
     diagnostics.sort_by_key(|d| d.line.unwrap_or(0));
     plan.diagnostics = diagnostics;
     // Freeing a large document's working structures takes a while; it need not hold up the plan.
@@ -179,6 +184,8 @@ struct Context {
     inherited: Vec<Option<i32>>,
     /// Whether the draft or an ancestor looks back (`…回顾`).
     retrospective: Vec<bool>,
+    /// Whether the draft or an ancestor is the plan's vision (`远景展望`).
+    vision: Vec<bool>,
     /// Goals and projects (with lines) read from each draft.
     found: Vec<Reading>,
 }
@@ -199,10 +206,20 @@ impl Context {
                 .iter()
                 .find(|s| s.start < s.end)
                 .and_then(|s| paras.get(s.para).and_then(|p| leading_year(p, s.start)));
+            let vision = d
+                .parent
+                .and_then(|p| self.vision.get(p).copied())
+                .unwrap_or(false)
+                || VISION_WORDS.iter().any(|w| d.title.contains(w));
             self.inherited.push(leading.or(parent_year));
             self.retrospective.push(retro);
-            self.found
-                .push(read_node(d, paras, parent_year, retro, issued_year));
+            self.vision.push(vision);
+            let start = Start {
+                year: parent_year,
+                retro,
+                vision,
+            };
+            self.found.push(read_node(d, paras, start, issued_year));
         }
     }
 
@@ -210,27 +227,60 @@ impl Context {
     fn extend(&mut self, other: Context) {
         self.inherited.extend(other.inherited);
         self.retrospective.extend(other.retrospective);
+        self.vision.extend(other.vision);
         self.found.extend(other.found);
     }
 }
 
-/// A node's goals and named projects (with their lines), reading its segments in order with
-/// the year in force carried from one to the next.
-fn read_node(
-    d: &Draft,
-    paras: &[Para],
-    start_year: Option<i32>,
+/// Words of a heading or paragraph opening that mark the plan's vision (远景 / 展望).
+const VISION_WORDS: &[&str] = &["远景", "展望"];
+
+/// A long-range paragraph comes at least this many years after the operative goals' year
+/// (`至2030年…` then `到2035年…`).
+const VISION_GAP: i32 = 5;
+
+/// What a node's reading starts from.
+struct Start {
+    /// The year in force from its ancestors.
+    year: Option<i32>,
+    /// It looks back.
     retro: bool,
-    issued_year: Option<i32>,
-) -> Reading {
+    /// It belongs to the vision.
+    vision: bool,
+}
+
+/// A node's goals and named projects (with their lines), reading its segments in order with
+/// the year in force carried from one to the next. A paragraph that opens with a vision word or
+/// with a year at least [`VISION_GAP`] after the operative year (the first opening year in the
+/// node or above) starts the vision: its goals, and those of the paragraphs after it, are
+/// vision targets.
+fn read_node(d: &Draft, paras: &[Para], start: Start, issued_year: Option<i32>) -> Reading {
+    let Start {
+        year: start_year,
+        retro,
+        vision: node_vision,
+    } = start;
     let mut goals = Vec::new();
     let mut projects = Vec::new();
     let mut unread = Vec::new();
     let mut year = start_year;
+    let mut operative = start_year;
+    let mut vision = node_vision;
     for seg in &d.segments {
         let Some(para) = paras.get(seg.para) else {
             continue;
         };
+        let (lead, word) = vision_lead(para, seg.start);
+        if word {
+            vision = true;
+        } else if let Some(y) = lead {
+            if operative.is_some_and(|o| y >= o + VISION_GAP) {
+                vision = true;
+            } else {
+                vision = node_vision;
+                operative.get_or_insert(y);
+            }
+        }
         let mut seg_year = seg.year.or(year);
         let found = target::scan(para, seg.start, seg.end, &mut seg_year, issued_year);
         if seg.year.is_none() {
@@ -239,7 +289,10 @@ fn read_node(
         if retro {
             continue;
         }
-        goals.extend(found);
+        goals.extend(found.into_iter().map(|mut g| {
+            g.vision = vision;
+            g
+        }));
         unread.extend(
             target::unreadable(para, seg.start, seg.end)
                 .into_iter()
@@ -302,6 +355,20 @@ fn leading_year(para: &Para, start: usize) -> Option<i32> {
     }
     let year: i32 = head.get(digits_at..digits_at + 4)?.parse().ok()?;
     (head.get(digits_at + 4..)?.starts_with('年')).then_some(year)
+}
+
+/// The year a paragraph opens with, and whether it opens with a vision word (`展望2035年`).
+fn vision_lead(para: &Para, start: usize) -> (Option<i32>, bool) {
+    let head: String = para
+        .folded
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take(6)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let word = VISION_WORDS.iter().any(|w| head.starts_with(w));
+    (leading_year(para, start), word)
 }
 
 /// Document order with dotted ids: children sorted by their position in the source.

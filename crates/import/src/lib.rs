@@ -17,6 +17,7 @@
 mod assemble;
 mod chars;
 mod front;
+mod goals;
 mod heading;
 mod measure;
 mod outline;

@@ -81,8 +81,8 @@ const MULTIPLIERS: &[char] = &['万', '亿', '千', '百'];
 
 /// A number as read: value, the char index after it.
 pub(crate) fn number(f: &[char], at: usize) -> Option<(f64, usize)> {
-    if let Some(roman) = f.get(at).and_then(|c| roman_value(*c)) {
-        return Some((roman, at + 1));
+    if let Some(class) = roman(f, at) {
+        return Some(class);
     }
     let mut end = at;
     while f.get(end).is_some_and(char::is_ascii_digit) {
@@ -113,6 +113,38 @@ pub(crate) fn roman_value(c: char) -> Option<f64> {
         'Ⅵ' => Some(6.0),
         _ => None,
     }
+}
+
+/// A class written in Roman numerals: `Ⅲ` (one character, as water-quality classes are
+/// usually written) or `III`, `IV` in ASCII letters followed by `类`. Returns the value and the
+/// index after the numeral.
+pub(crate) fn roman(f: &[char], at: usize) -> Option<(f64, usize)> {
+    if let Some(v) = f.get(at).and_then(|c| roman_value(*c)) {
+        return Some((v, at + 1));
+    }
+    if at > 0 && f.get(at - 1).is_some_and(char::is_ascii_alphanumeric) {
+        return None;
+    }
+    let letters = f
+        .get(at..)?
+        .iter()
+        .take(5)
+        .take_while(|c| matches!(c, 'I' | 'V'))
+        .count();
+    if letters == 0 || f.get(skip_spaces(f, at + letters)) != Some(&'类') {
+        return None;
+    }
+    let text: String = f.get(at..at + letters)?.iter().collect();
+    let value = match text.as_str() {
+        "I" => 1.0,
+        "II" => 2.0,
+        "III" => 3.0,
+        "IV" => 4.0,
+        "V" => 5.0,
+        "VI" => 6.0,
+        _ => return None,
+    };
+    Some((value, at + letters))
 }
 
 /// Where the unit of measure at `at` (spaces skipped) lies: `start..end`. Compound units
@@ -233,6 +265,12 @@ mod tests {
         assert_eq!(number(&c, 0), Some((56.94, 5)));
         let c: Vec<char> = "Ⅲ类".chars().collect();
         assert_eq!(number(&c, 0), Some((3.0, 1)));
+        let c: Vec<char> = "III类".chars().collect();
+        assert_eq!(number(&c, 0), Some((3.0, 3)));
+        let c: Vec<char> = "IV 类".chars().collect();
+        assert_eq!(number(&c, 0), Some((4.0, 2)));
+        let c: Vec<char> = "IV号".chars().collect();
+        assert_eq!(number(&c, 0), None);
         let c: Vec<char> = "1.继续".chars().collect();
         assert_eq!(number(&c, 0), Some((1.0, 1)));
     }

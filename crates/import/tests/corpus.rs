@@ -197,11 +197,10 @@ fn green_building_plan_hierarchy() {
             .any(|t| t.node.0.starts_with(&format!("{}.", review.id)))
     );
     let carbon = targets(&p, "碳排放量");
-    assert!(
-        carbon
-            .iter()
-            .all(|t| t.value == 4500.0 && t.comparator == Comparator::Approx && t.unit == "万吨")
-    );
+    assert!(carbon.iter().all(|t| t.value == 4500.0
+        && t.comparator == Comparator::AtMost
+        && t.approx
+        && t.unit == "万吨"));
     assert!(
         targets(&p, "")
             .iter()

@@ -10,7 +10,7 @@
 mod common;
 
 use common::{check_invariants, node, reference_text, targets, units};
-use duban_domain::{Comparator, NodeKind, Role, Severity, UnitKind};
+use duban_domain::{Comparator, NodeKind, Role, Severity, TargetKind, UnitKind};
 
 fn plan() -> duban_domain::Plan {
     duban_import::parse(&reference_text())
@@ -400,7 +400,9 @@ fn several_goals_in_one_sentence() {
         let line = lines[t.line as usize - 1];
         let number = format!("{}", t.value);
         assert!(
-            line.contains(&number) || matches!(t.unit.as_str(), "类"),
+            line.contains(&number)
+                || matches!(t.unit.as_str(), "类")
+                || (t.kind == TargetKind::Milestone && line.contains(&t.indicator)),
             "{} not on line {}: {line}",
             number,
             t.line
@@ -483,4 +485,186 @@ fn json_round_trips() {
     assert_eq!(value["targets"][0]["comparator"], ">=");
     assert_eq!(value["nodes"][0]["kind"], "chapter");
     assert_eq!(value["diagnostics"][0]["severity"], "warning");
+}
+
+fn at_line(p: &duban_domain::Plan, line: u32) -> Vec<&duban_domain::Target> {
+    p.targets.iter().filter(|t| t.line == line).collect()
+}
+
+#[test]
+fn water_classes_are_ordinal_and_lower_is_better() {
+    let p = plan();
+    let classes: Vec<_> = at_line(&p, 37)
+        .into_iter()
+        .filter(|t| t.unit == "类")
+        .collect();
+    assert_eq!(classes.len(), 2, "{classes:?}");
+    for (t, class) in classes.iter().zip([2.0, 3.0]) {
+        assert_eq!(t.kind, TargetKind::Ordinal);
+        assert_eq!(t.comparator, Comparator::AtMost);
+        assert_eq!(t.value, class);
+    }
+    // The same classes stated again (稳定在Ⅱ类及以上, 保持在Ⅲ类及以上) read alike.
+    let again: Vec<_> = at_line(&p, 383)
+        .into_iter()
+        .filter(|t| t.unit == "类")
+        .map(|t| (t.kind, t.comparator, t.value))
+        .collect();
+    assert_eq!(
+        again,
+        [
+            (TargetKind::Ordinal, Comparator::AtMost, 2.0),
+            (TargetKind::Ordinal, Comparator::AtMost, 3.0)
+        ]
+    );
+}
+
+#[test]
+fn approximate_goals_keep_their_comparator() {
+    let p = plan();
+    let t = targets(&p, "工矿用地占城乡建设用地比重")[0];
+    assert_eq!(
+        (t.comparator, t.value, t.approx),
+        (Comparator::ReduceTo, 25.0, true)
+    );
+    assert!(!targets(&p, "乡镇通三级及以上公路比例")[0].approx);
+}
+
+#[test]
+fn standing_floors_are_thresholds() {
+    let p = plan();
+    let held: Vec<_> = at_line(&p, 361)
+        .into_iter()
+        .map(|t| (t.indicator.as_str(), t.kind, t.comparator, t.value, t.year))
+        .collect();
+    assert_eq!(
+        held,
+        [
+            (
+                "培训合格率",
+                TargetKind::Threshold,
+                Comparator::AtLeast,
+                90.0,
+                None
+            ),
+            (
+                "就业率",
+                TargetKind::Threshold,
+                Comparator::AtLeast,
+                60.0,
+                None
+            )
+        ]
+    );
+    // A floor to reach by a year in force stays numeric.
+    assert_eq!(
+        targets(&p, "一般工业固体废物综合利用率")[0].kind,
+        TargetKind::Numeric
+    );
+}
+
+#[test]
+fn dated_events_are_milestones() {
+    let p = plan();
+    let events: Vec<_> = p
+        .targets
+        .iter()
+        .filter(|t| t.kind == TargetKind::Milestone)
+        .collect();
+    assert!(
+        events
+            .iter()
+            .all(|t| t.value == 1.0 && t.unit.is_empty() && t.comparator == Comparator::AtLeast)
+    );
+    let names: Vec<_> = events.iter().map(|t| t.indicator.as_str()).collect();
+    assert!(names.contains(&"中职教育基地建成"), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("签订《")), "{names:?}");
+    assert!(names.contains(&"申报国家级经济技术开发区"), "{names:?}");
+    assert_eq!(
+        events.iter().find(|t| t.line == 41).and_then(|t| t.year),
+        Some(2030)
+    );
+    // `建成区路网密度` names a built-up area; the long-range aims are not events.
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("建成区") || n.contains("体系"))
+    );
+    assert!(events.len() < 12, "{names:?}");
+}
+
+#[test]
+fn per_county_goals() {
+    let p = plan();
+    assert!(
+        at_line(&p, 295)
+            .iter()
+            .any(|t| t.per_county && t.value == 1.0)
+    );
+    assert!(at_line(&p, 269).iter().all(|t| t.per_county));
+    assert!(!targets(&p, "建设高标准农田")[0].per_county);
+}
+
+#[test]
+fn vision_and_horizon() {
+    let p = plan();
+    assert_eq!(p.horizon, Some(2030));
+    assert_eq!(p.operative_horizon(), Some(2030));
+    let vision: Vec<_> = p.targets.iter().filter(|t| t.vision).collect();
+    assert!(!vision.is_empty());
+    assert!(vision.iter().all(|t| t.year == Some(2035) && t.line == 43));
+    assert!(
+        p.targets
+            .iter()
+            .filter(|t| t.year == Some(2035))
+            .all(|t| t.vision)
+    );
+}
+
+#[test]
+fn duplicates_conflicts_and_data_owners() {
+    let p = plan();
+    let codes = |code: &str| -> Vec<&duban_domain::Diagnostic> {
+        p.diagnostics.iter().filter(|d| d.code == code).collect()
+    };
+    let dups = codes("target_duplicate");
+    assert_eq!(dups.len(), 2, "{dups:?}");
+    assert!(dups.iter().all(|d| d.severity == Severity::Info
+        && d.line == Some(383)
+        && d.message.contains("第37行")));
+    let conflicts = codes("target_conflict");
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert!(conflicts[0].severity == Severity::Warning && conflicts[0].message.contains("PFLOPS"));
+    // The 发展目标 targets stated again under a task take its lead unit as their data owner.
+    let water = &at_line(&p, 37)
+        .into_iter()
+        .filter(|t| t.unit == "类")
+        .collect::<Vec<_>>();
+    let lead = p
+        .nodes
+        .iter()
+        .find(|n| n.line <= 383 && n.text.contains("水土保持率"))
+        .and_then(|n| n.leads().next())
+        .unwrap();
+    assert!(water.iter().all(|t| t.data_owner.as_deref() == Some(lead)));
+    let compute = targets(&p, "算力总规模")[0];
+    assert!(compute.data_owner.is_some());
+    // Those without are reported; targets under a task have no data owner of their own.
+    let unowned = codes("target_unowned");
+    assert!(
+        unowned
+            .iter()
+            .any(|d| d.message.contains("数据中心标准机架规模"))
+    );
+    assert!(
+        unowned
+            .iter()
+            .all(|d| d.severity == Severity::Warning && d.line.is_some_and(|l| l < 43))
+    );
+    assert!(
+        p.targets
+            .iter()
+            .filter(|t| t.line > 45)
+            .all(|t| t.data_owner.is_none())
+    );
 }

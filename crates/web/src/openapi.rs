@@ -145,6 +145,48 @@ const SUPERVISION: &[(&str, &str, &str, Option<&str>)] = &[
         "校验审计日志哈希链 / verify the audit chain",
         None,
     ),
+    (
+        "GET",
+        "/plans/{plan}/edits",
+        "计划校对记录（谁、何时、为何）/ the office's edits of a plan",
+        None,
+    ),
+    (
+        "POST",
+        "/plans/{plan}/edits",
+        "校对计划：一项修改及理由 / one edit of the plan, with its reason",
+        Some("PlanEdit"),
+    ),
+    (
+        "POST",
+        "/plans/{plan}/publish",
+        "确认并发布计划 / publish a plan for supervision",
+        None,
+    ),
+    (
+        "GET",
+        "/plans/{plan}/revisions",
+        "计划修订（动态调整）/ a plan's revisions",
+        None,
+    ),
+    (
+        "GET",
+        "/plans/{plan}/revisions/{revision}",
+        "修订及其差异、待确认匹配 / a revision, its diff, the pairings to decide",
+        None,
+    ),
+    (
+        "POST",
+        "/plans/{plan}/revisions/{revision}",
+        "确认匹配、批准或退回修订 / decide a pairing, approve or reject a revision",
+        Some("RevisionDecision"),
+    ),
+    (
+        "POST",
+        "/rounds/{round}/publish",
+        "发布调度结果（公众可见）/ publish a round's results to the public",
+        None,
+    ),
 ];
 
 fn supervision_op(summary: &str, body: Option<&str>, path: &str) -> Value {
@@ -192,7 +234,14 @@ fn supervision_schemas() -> Value {
         "Milestones": { "type": "object", "required": ["row_version"], "properties": { "row_version": { "type": "integer" },
             "baseline": { "type": ["object", "null"], "properties": { "value": { "type": "number" }, "year": { "type": "integer" } } },
             "milestones": { "type": ["array", "null"], "items": { "type": "object", "properties": { "year": { "type": "integer" }, "value": { "type": "number" } } } } } },
-        "Observation": { "type": "object", "required": ["observed_on", "value", "source"], "properties": { "observed_on": { "type": "string", "format": "date" }, "value": { "type": "number" }, "source": { "type": "string" } } }
+        "Observation": { "type": "object", "required": ["observed_on", "value", "source"], "properties": { "observed_on": { "type": "string", "format": "date" }, "value": { "type": "number" }, "source": { "type": "string" } } },
+        "PlanEdit": { "type": "object", "required": ["edit", "reason"], "properties": {
+            "reason": { "type": "string", "minLength": 1 },
+            "edit": { "type": "object", "required": ["op"], "description": "duban_domain::curation::Edit: {\"op\": \"edit_node\", \"node\", \"patch\"} | set_units {node, units: [{unit, role}]} | set_people {node, contact} | edit_target {target, patch} | add_target {target} | delete_target {target} | merge_targets {keep, remove} | split_target {target, parts} | add_project {project} | edit_project {project, name?, node?} | delete_project {project} | add_node {node} | resolve_diagnostic {code, line} | set_horizon {year}",
+                "properties": { "op": { "enum": ["edit_node", "set_units", "set_people", "edit_target", "add_target", "delete_target", "merge_targets", "split_target", "add_project", "edit_project", "delete_project", "add_node", "resolve_diagnostic", "set_horizon"] } } } } },
+        "RevisionDecision": { "type": "object", "required": ["action", "row_version"], "properties": {
+            "action": { "enum": ["match", "approve", "reject"] }, "row_version": { "type": "integer" }, "reason": { "type": "string" },
+            "kind": { "enum": ["node", "target", "project"] }, "new": { "type": "string" }, "old": { "type": ["string", "null"] } } }
     })
 }
 

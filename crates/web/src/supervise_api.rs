@@ -454,7 +454,7 @@ pub async fn milestones(
         .ok_or(AppError::NotFound)?;
     let (facts, _) = crate::dashboard::facts_for(&state, id, public).await?;
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    let status = target_status(&plan, target, &facts, method);
+    let status = target_status(&plan, target, &facts, method, duban_domain::supervision::Date::from_unix(duban_store::now(), state.config.utc_offset_hours));
     let (used, assessment) = (status.milestones, status.assessment);
     ok(
         json!({ "target": target, "settings": settings, "milestones": used, "method": method, "assessment": assessment }),

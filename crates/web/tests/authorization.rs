@@ -90,6 +90,21 @@ fn expected() -> HashMap<(&'static str, &'static str), &'static str> {
         ("PUT", "/api/v1/plans/{plan}/targets/{target}/milestones"),
         ("POST", "/api/v1/plans/{plan}/targets/{target}/observations"),
         ("GET", "/api/v1/audit"),
+        ("GET", "/plans/{plan}/curate"),
+        ("POST", "/plans/{plan}/edits"),
+        ("POST", "/plans/{plan}/publish"),
+        ("GET", "/plans/{plan}/nodes/{node}/edit"),
+        ("GET", "/plans/{plan}/targets/{target}/edit"),
+        ("GET", "/plans/{plan}/revisions/{revision}"),
+        ("POST", "/plans/{plan}/revisions/{revision}"),
+        ("POST", "/rounds/{round}/publish"),
+        ("GET", "/api/v1/plans/{plan}/edits"),
+        ("POST", "/api/v1/plans/{plan}/edits"),
+        ("POST", "/api/v1/plans/{plan}/publish"),
+        ("GET", "/api/v1/plans/{plan}/revisions"),
+        ("GET", "/api/v1/plans/{plan}/revisions/{revision}"),
+        ("POST", "/api/v1/plans/{plan}/revisions/{revision}"),
+        ("POST", "/api/v1/rounds/{round}/publish"),
     ] {
         m.insert((method, p), office);
     }
@@ -256,6 +271,7 @@ async fn every_route_role_and_owner() {
                     .replace("{round}", &w.round_id.to_string())
                     .replace("{user}", &w.users["victim"].to_string())
                     .replace("{county}", "630202")
+                    .replace("{revision}", "1")
                     .replace("{report}", &report_id.to_string())
                     .replace("{evidence}", &evidence_id.to_string());
                 // Logging out ends a session: use a throwaway one.

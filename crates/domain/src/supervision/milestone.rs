@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Comparator, Target};
+use crate::{Comparator, Target, TargetKind};
 
 /// Where a target starts: the indicator's value at the end of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -38,8 +38,12 @@ pub enum Direction {
     Down,
 }
 
-/// The direction a target asks for.
+/// The direction a target asks for. An ordinal target (水质 Ⅰ–Ⅴ类) goes down through its
+/// `<=` comparator: a lower class number is better. A milestone goes up (0 → 1).
 pub fn direction(target: &Target, baseline: Option<Baseline>) -> Direction {
+    if target.kind == TargetKind::Milestone {
+        return Direction::Up;
+    }
     match target.comparator {
         Comparator::AtMost | Comparator::ReduceTo | Comparator::ReduceBy => Direction::Down,
         Comparator::Approx => match baseline {
@@ -51,7 +55,11 @@ pub fn direction(target: &Target, baseline: Option<Baseline>) -> Direction {
 }
 
 /// The level that meets the target, if it can be known (relative targets need a baseline).
+/// A milestone's goal is 1 (done).
 pub fn goal_level(target: &Target, baseline: Option<Baseline>) -> Option<f64> {
+    if target.kind == TargetKind::Milestone {
+        return Some(1.0);
+    }
     match target.comparator {
         Comparator::IncreaseBy => Some(baseline.map_or(0.0, |b| b.value) + target.value),
         Comparator::ReduceBy => {
@@ -67,8 +75,10 @@ pub fn goal_level(target: &Target, baseline: Option<Baseline>) -> Option<f64> {
 }
 
 /// Linear annual milestones from the baseline to the goal, for each year after the baseline
-/// up to the deadline (`target.year`, else `horizon`). Without a baseline, one milestone: the
-/// goal in its deadline year.
+/// up to the deadline (`target.year`, else `horizon`: pass [`crate::Plan::operative_horizon`],
+/// the end of the plan's operative period, never a vision year). Without a baseline, one
+/// milestone: the goal in its deadline year. A milestone target (a dated event) has one
+/// milestone, 1 in its deadline year, whatever the baseline.
 pub fn decompose(
     target: &Target,
     baseline: Option<Baseline>,
@@ -80,6 +90,7 @@ pub fn decompose(
     let Some(goal) = goal_level(target, baseline) else {
         return Vec::new();
     };
+    let baseline = baseline.filter(|_| target.kind != TargetKind::Milestone);
     let Some(base) = baseline.filter(|b| b.year < deadline) else {
         return vec![Milestone {
             year: deadline,
@@ -187,6 +198,30 @@ mod tests {
             [(2025, 5.0), (2026, 4.0)]
         );
         assert_eq!(direction(&to, Some(b6)), Direction::Down);
+    }
+
+    #[test]
+    fn kinds_decompose_by_their_meaning() {
+        // Water class Ⅲ at most: lower is better.
+        let class = Target {
+            kind: TargetKind::Ordinal,
+            ..target(Comparator::AtMost, 3.0, "类", Some(2030))
+        };
+        assert_eq!(direction(&class, None), Direction::Down);
+        // A dated event: one milestone, done (1) by its year, whatever the baseline.
+        let event = Target {
+            kind: TargetKind::Milestone,
+            ..target(Comparator::AtLeast, 1.0, "", None)
+        };
+        let b = Baseline {
+            value: 0.0,
+            year: 2024,
+        };
+        assert_eq!(
+            values(&decompose(&event, Some(b), Some(2030))),
+            [(2030, 1.0)]
+        );
+        assert_eq!(goal_level(&event, None), Some(1.0));
     }
 
     #[test]

@@ -197,6 +197,7 @@ pub fn target_status(
     target: &Target,
     facts: &PlanFacts,
     method: StatusMethod,
+    today: Date,
 ) -> TargetStatus {
     let (settings, observations) = match facts.targets.get(&target.id.0) {
         Some((s, o)) => (Some(s), o.as_slice()),
@@ -204,7 +205,7 @@ pub fn target_status(
     };
     let baseline = settings.and_then(|s| s.baseline);
     let milestones = milestones_in_use(plan, target, settings);
-    let assessment = assess_target(method, target, baseline, &milestones, observations);
+    let assessment = assess_target(method, target, baseline, &milestones, observations, today);
     TargetStatus {
         key: target.id.0.clone(),
         node: target.node.0.clone(),
@@ -479,7 +480,7 @@ pub fn plan_status(cx: &Inputs<'_>) -> PlanStatus {
         .plan
         .targets
         .iter()
-        .map(|t| target_status(cx.plan, t, cx.facts, cx.method))
+        .map(|t| target_status(cx.plan, t, cx.facts, cx.method, cx.today))
         .collect();
     let tasks: Vec<TaskStatus> = cx.plan.tasks().map(|n| task_status(cx, n)).collect();
     let task_by_key: HashMap<&str, &TaskStatus> =

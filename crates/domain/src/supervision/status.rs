@@ -12,6 +12,18 @@
 //! approved observations has no data. The baseline is the office's; without one, the earliest
 //! approved observation serves when there are two or more.
 //!
+//! Kinds of target (`docs/status.md`):
+//! - **approx** (`左右`, `约`): a value within [`APPROX_TOLERANCE`] of the goal (relative)
+//!   meets it: on either side for a bare `approx`, and for a directed comparator the goal is
+//!   eased by the tolerance (`下降至25%左右` is met at 26.25 %).
+//! - **ordinal** (水质 Ⅰ–Ⅴ类): lower is better through the `<=` comparator; a class meeting
+//!   the goal is achieved, a worse one behind (classes are not interpolated).
+//! - **milestone** (a dated event): an approved value ≥ 1 is achieved; the deadline year passed
+//!   without it, behind; a value below 1 reported before the deadline, on track; none, no data.
+//! - **threshold** (a floor or ceiling that holds every year): graded for the current year
+//!   only: the latest approved value observed this year meets the bound → on track, breaks it
+//!   → behind, none this year → no data; never achieved for good.
+//!
 //! Tasks, from their reports: percent complete against the share of the task's time elapsed
 //! (same thresholds as expected progress), behind while a report is overdue, at most at risk
 //! after a late report, achieved at 100 %.
@@ -19,7 +31,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Baseline, Date, Direction, Milestone, direction, goal_level};
-use crate::{Comparator, Target};
+use crate::{Comparator, Target, TargetKind};
+
+/// How far (relative to the goal) a value may miss an approximate goal (`左右`, `约`) and
+/// still meet it: 5 %.
+pub const APPROX_TOLERANCE: f64 = 0.05;
 
 /// How a plan's targets are assessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -151,13 +167,16 @@ pub struct Assessment {
     pub goal: Option<f64>,
 }
 
-/// Assesses a target. `observations` are the approved ones, in any order.
+/// Assesses a target on `today`. `observations` are the approved ones, in any order;
+/// `milestones` those of [`super::decompose`] (or the office's), whose last year is the
+/// deadline of a target that states none.
 pub fn assess_target(
     method: StatusMethod,
     target: &Target,
     baseline: Option<Baseline>,
     milestones: &[Milestone],
     observations: &[Observation],
+    today: Date,
 ) -> Assessment {
     let mut sorted: Vec<Observation> = observations
         .iter()
@@ -165,6 +184,12 @@ pub fn assess_target(
         .filter(|o| o.value.is_finite())
         .collect();
     sorted.sort_by_key(|o| o.on);
+    let deadline = milestones.iter().map(|m| m.year).max().or(target.year);
+    match target.kind {
+        TargetKind::Milestone => return assess_event(target, &sorted, deadline, today),
+        TargetKind::Threshold => return assess_threshold(target, &sorted, today),
+        TargetKind::Numeric | TargetKind::Ordinal => {}
+    }
     let latest = sorted.last().copied();
     let base = baseline.or_else(|| match sorted.as_slice() {
         [first, _, ..] => Some(Baseline {
@@ -184,9 +209,14 @@ pub fn assess_target(
     let Some(latest) = latest else { return out };
     let dir = direction(target, base);
     if let Some(goal) = goal
-        && meets(target.comparator, dir, latest.value, goal)
+        && meets(target, dir, latest.value, goal)
     {
         out.status = Status::Achieved;
+        return out;
+    }
+    if target.kind == TargetKind::Ordinal {
+        // A class worse than the goal: classes are steps, not amounts to interpolate.
+        out.status = Status::Behind;
         return out;
     }
     let Some(base) = base else { return out };
@@ -252,21 +282,74 @@ pub fn assess_target(
     out
 }
 
-fn meets(comparator: Comparator, dir: Direction, value: f64, goal: f64) -> bool {
-    match comparator {
-        // 左右: within 2 % of the goal counts.
-        Comparator::Approx => {
-            (value - goal).abs() <= goal.abs() * 0.02
-                || match dir {
-                    Direction::Up => value >= goal,
-                    Direction::Down => value <= goal,
-                }
-        }
-        _ => match dir {
-            Direction::Up => value >= goal,
-            Direction::Down => value <= goal,
-        },
+/// Whether a value meets the goal. A bare `approx` is met within the tolerance on either side
+/// (or past the goal in the direction of travel); a directed goal stated approximately is eased
+/// by the tolerance.
+fn meets(target: &Target, dir: Direction, value: f64, goal: f64) -> bool {
+    let band = if target.approx || target.comparator == Comparator::Approx {
+        goal.abs() * APPROX_TOLERANCE
+    } else {
+        0.0
+    };
+    if target.comparator == Comparator::Approx && (value - goal).abs() <= band {
+        return true;
     }
+    match dir {
+        Direction::Up => value >= goal - band,
+        Direction::Down => value <= goal + band,
+    }
+}
+
+/// A dated event: done (an approved value ≥ 1), behind once its deadline year has passed
+/// without it, on track while a value below 1 is reported before then, else no data.
+fn assess_event(
+    target: &Target,
+    sorted: &[Observation],
+    deadline: Option<i32>,
+    today: Date,
+) -> Assessment {
+    let latest = sorted.last().copied();
+    let mut out = Assessment {
+        status: Status::NoData,
+        measure: None,
+        expected: None,
+        latest,
+        goal: goal_level(target, None),
+    };
+    if sorted.iter().any(|o| o.value >= 1.0) {
+        out.status = Status::Achieved;
+    } else if deadline.is_some_and(|y| today > Date::year_end(y)) {
+        out.status = Status::Behind;
+    } else if latest.is_some() {
+        out.status = Status::OnTrack;
+    }
+    out
+}
+
+/// A floor or ceiling that holds every year, graded for `today`'s year only.
+fn assess_threshold(target: &Target, sorted: &[Observation], today: Date) -> Assessment {
+    let this_year = sorted
+        .iter()
+        .rev()
+        .find(|o| o.on.year() == today.year() && o.on <= today)
+        .copied();
+    let goal = goal_level(target, None);
+    let mut out = Assessment {
+        status: Status::NoData,
+        measure: None,
+        expected: goal,
+        latest: sorted.last().copied(),
+        goal,
+    };
+    if let (Some(o), Some(goal)) = (this_year, goal) {
+        let dir = direction(target, None);
+        out.status = if meets(target, dir, o.value, goal) {
+            Status::OnTrack
+        } else {
+            Status::Behind
+        };
+    }
+    out
 }
 
 /// The level expected at a date: the baseline at the end of its year, each milestone at the
@@ -376,6 +459,25 @@ mod tests {
         }
     }
 
+    /// Assesses on a fixed day, 30 June 2026.
+    fn assess(
+        m: StatusMethod,
+        t: &Target,
+        b: Option<Baseline>,
+        ms: &[Milestone],
+        o: &[Observation],
+    ) -> Assessment {
+        assess_target(m, t, b, ms, o, Date::parse("2026-06-30").unwrap())
+    }
+
+    fn kind(kind: TargetKind, comparator: Comparator, value: f64, year: Option<i32>) -> Target {
+        Target {
+            kind,
+            year,
+            ..target(comparator, value, 2030)
+        }
+    }
+
     fn obs(on: &str, value: f64) -> Observation {
         Observation {
             on: Date::parse(on).unwrap(),
@@ -393,29 +495,26 @@ mod tests {
         let ms = super::super::decompose(&t, Some(b), None);
         let m = StatusMethod::ExpectedProgress;
         // Expected at end of 2025: 60. Actual 60 → P = 1.
-        let a = assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 60.0)]);
+        let a = assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 60.0)]);
         assert_eq!(
             (a.status, a.measure, a.expected),
             (Status::OnTrack, Some(1.0), Some(60.0))
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 59.5)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 59.5)]).status,
             Status::AtRisk
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 58.0)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 58.0)]).status,
             Status::Behind
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 86.0)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 86.0)]).status,
             Status::Achieved
         );
-        assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[]).status,
-            Status::NoData
-        );
+        assert_eq!(assess(m, &t, Some(b), &ms, &[]).status, Status::NoData);
         // Only the latest counts.
-        let a = assess_target(
+        let a = assess(
             m,
             &t,
             Some(b),
@@ -435,15 +534,15 @@ mod tests {
         let ms = super::super::decompose(&t, Some(b), None);
         let m = StatusMethod::ExpectedProgress;
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 5.0)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 5.0)]).status,
             Status::OnTrack
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 6.5)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 6.5)]).status,
             Status::Behind
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 3.9)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 3.9)]).status,
             Status::Achieved
         );
     }
@@ -459,19 +558,19 @@ mod tests {
         let m = StatusMethod::Ratio;
         // Needed growth: 2^(1/10) − 1 ≈ 7.18 %/year. After 5 years at exactly that pace: √2·100.
         let on_pace = 100.0 * 2f64.sqrt();
-        let a = assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", on_pace)]);
+        let a = assess(m, &t, Some(b), &ms, &[obs("2025-12-31", on_pace)]);
         assert_eq!(a.status, Status::OnTrack);
         assert!((a.measure.unwrap() - 1.0).abs() < 0.01, "{a:?}");
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 125.0)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 125.0)]).status,
             Status::Moderate
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 105.0)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 105.0)]).status,
             Status::Limited
         );
         assert_eq!(
-            assess_target(m, &t, Some(b), &ms, &[obs("2025-12-31", 90.0)]).status,
+            assess(m, &t, Some(b), &ms, &[obs("2025-12-31", 90.0)]).status,
             Status::Deteriorating
         );
     }
@@ -482,12 +581,112 @@ mod tests {
         let ms = super::super::decompose(&t, None, None);
         let m = StatusMethod::ExpectedProgress;
         assert_eq!(
-            assess_target(m, &t, None, &ms, &[obs("2025-12-31", 60.0)]).status,
+            assess(m, &t, None, &ms, &[obs("2025-12-31", 60.0)]).status,
             Status::NoData
         );
         let two = [obs("2024-12-31", 55.0), obs("2025-12-31", 60.0)];
+        assert_eq!(assess(m, &t, None, &ms, &two).status, Status::OnTrack);
+    }
+
+    #[test]
+    fn water_classes_lower_is_better() {
+        // 达到Ⅲ类: class number at most 3.
+        let t = kind(TargetKind::Ordinal, Comparator::AtMost, 3.0, Some(2030));
+        let m = StatusMethod::ExpectedProgress;
+        let status = |class| assess(m, &t, None, &[], &[obs("2025-12-31", class)]).status;
+        assert_eq!(status(5.0), Status::Behind);
+        assert_eq!(status(4.0), Status::Behind);
+        assert_eq!(status(3.0), Status::Achieved);
+        assert_eq!(status(1.0), Status::Achieved);
+    }
+
+    #[test]
+    fn approximate_goals_have_a_band() {
+        let m = StatusMethod::ExpectedProgress;
+        // 约100 (bare): within 5 % on either side.
+        let about = Target {
+            approx: true,
+            ..target(Comparator::Approx, 100.0, 2030)
+        };
+        let status = |t: &Target, v| assess(m, t, None, &[], &[obs("2025-12-31", v)]).status;
+        assert_eq!(status(&about, 95.0), Status::Achieved);
+        assert_eq!(status(&about, 104.9), Status::Achieved);
+        assert_eq!(status(&about, 94.0), Status::NoData);
+        // 下降至25%左右: met up to 25 × 1.05 = 26.25.
+        let down = Target {
+            approx: true,
+            ..target(Comparator::ReduceTo, 25.0, 2030)
+        };
+        assert_eq!(status(&down, 26.2), Status::Achieved);
+        assert_eq!(status(&down, 20.0), Status::Achieved);
+        assert_eq!(status(&down, 26.5), Status::NoData);
+        // The same goal stated exactly has no band.
+        let exact = target(Comparator::ReduceTo, 25.0, 2030);
+        assert_eq!(status(&exact, 26.2), Status::NoData);
+        // 达到80%左右 as `>=` approx: met from 76.
+        let up = Target {
+            approx: true,
+            ..target(Comparator::AtLeast, 80.0, 2030)
+        };
+        assert_eq!(status(&up, 76.0), Status::Achieved);
+        assert_eq!(status(&up, 75.9), Status::NoData);
+    }
+
+    #[test]
+    fn milestones_are_done_or_late() {
+        let t = kind(TargetKind::Milestone, Comparator::AtLeast, 1.0, Some(2026));
+        let m = StatusMethod::ExpectedProgress;
+        let on = |day: &str, o: &[Observation]| {
+            assess_target(m, &t, None, &[], o, Date::parse(day).unwrap()).status
+        };
+        assert_eq!(on("2026-06-30", &[]), Status::NoData);
+        assert_eq!(on("2026-06-30", &[obs("2026-03-31", 0.0)]), Status::OnTrack);
         assert_eq!(
-            assess_target(m, &t, None, &ms, &two).status,
+            on("2026-06-30", &[obs("2026-03-31", 1.0)]),
+            Status::Achieved
+        );
+        assert_eq!(on("2027-01-01", &[]), Status::Behind);
+        assert_eq!(on("2027-01-01", &[obs("2026-03-31", 0.0)]), Status::Behind);
+        assert_eq!(
+            on("2027-01-01", &[obs("2026-12-31", 1.0)]),
+            Status::Achieved
+        );
+        // Without a year, the deadline is the last milestone's (the plan's operative horizon).
+        let open = kind(TargetKind::Milestone, Comparator::AtLeast, 1.0, None);
+        let ms = super::super::decompose(&open, None, Some(2030));
+        let late = Date::parse("2031-01-01").unwrap();
+        assert_eq!(
+            assess_target(m, &open, None, &ms, &[], late).status,
+            Status::Behind
+        );
+        let before = Date::parse("2030-12-31").unwrap();
+        assert_eq!(
+            assess_target(m, &open, None, &ms, &[], before).status,
+            Status::NoData
+        );
+    }
+
+    #[test]
+    fn thresholds_are_graded_each_year() {
+        // 培训合格率不低于90%, every year.
+        let t = kind(TargetKind::Threshold, Comparator::AtLeast, 90.0, None);
+        let m = StatusMethod::ExpectedProgress;
+        let on = |o: &[Observation]| {
+            assess_target(m, &t, None, &[], o, Date::parse("2026-06-30").unwrap()).status
+        };
+        assert_eq!(on(&[obs("2026-03-31", 92.0)]), Status::OnTrack);
+        assert_eq!(on(&[obs("2026-03-31", 88.0)]), Status::Behind);
+        // Only this year's values count: last year's pass is no data now, never achieved.
+        assert_eq!(on(&[obs("2025-12-31", 95.0)]), Status::NoData);
+        // The latest of this year decides.
+        assert_eq!(
+            on(&[obs("2026-01-31", 95.0), obs("2026-05-31", 85.0)]),
+            Status::Behind
+        );
+        let cap = kind(TargetKind::Threshold, Comparator::AtMost, 9.0, None);
+        let day = Date::parse("2026-06-30").unwrap();
+        assert_eq!(
+            assess_target(m, &cap, None, &[], &[obs("2026-03-31", 8.0)], day).status,
             Status::OnTrack
         );
     }

@@ -1,10 +1,15 @@
 //! One goal: the value and its unit, the indicator before it, the comparator, and further
 //! values for the same indicators.
 
-use super::words::{OPENING_VERBS, clean_start, comparator_at_end, ends_with_verb, resolve};
+use duban_domain::{Comparator, TargetKind};
+
+use super::words::{
+    NEUTRAL, OPENING_VERBS, ORDINAL_SCALES, Wording, clean_start, comparator_at_end,
+    ends_with_verb, per_county, resolve,
+};
 use super::{Chain, Found};
 use crate::chars::{is_clause_break, is_han, tidy_spaces};
-use crate::measure::{self, skip_spaces, starts_at};
+use crate::measure::{self, Qualifier, ends_at, skip_spaces, starts_at};
 use crate::paragraph::Para;
 
 /// Reads the goal whose number starts at `at`, in the clause that starts at `clause`.
@@ -44,14 +49,16 @@ pub(super) fn goal(
             }
         }
     }
-    let has_unit = !unit.is_empty() || measure::roman_value(*f.get(at)?).is_some();
-    if measure::roman_value(*f.get(at)?).is_some() {
-        // Water-quality classes: `Ⅱ类`.
-        if f.get(after_number) != Some(&'类') {
+    let roman = measure::roman(f, at).is_some();
+    let has_unit = !unit.is_empty() || roman;
+    if roman {
+        // Water-quality classes: `Ⅱ类`, `III类`.
+        let class = skip_spaces(f, after_number);
+        if f.get(class) != Some(&'类') {
             return None;
         }
         unit = "类".to_owned();
-        q = after_number + 1;
+        q = class + 1;
     }
     let next = skip_spaces(f, q);
     if !has_unit
@@ -62,7 +69,11 @@ pub(super) fn goal(
     }
     let (qualifier, mut q) = measure::qualifier(f, q);
     let (prefix_start, prefix_end, about_before) = trim_prefix(f, clause, at);
+    let about = about_before || qualifier == Some(Qualifier::About);
+    let per_county = per_county(f, clause, at);
     let (comparator_word, indicator_end) = comparator_at_end(f, prefix_start, prefix_end);
+    // `达到`, `保持在` name a level, no direction: with `左右`/`约` the goal is `approx`.
+    let neutral = comparator_word.is_none() || NEUTRAL.iter().any(|w| ends_at(f, prefix_end, w));
     let (ind_start, verb) = clean_start(f, prefix_start, indicator_end);
     let clause_end = is_clause_end(f, skip_spaces(f, q)) || continues_with_value(f, q);
     let indicator = (ind_start, indicator_end);
@@ -101,7 +112,13 @@ pub(super) fn goal(
             slice(para, noun_start, noun_end)
         );
         let verb = verb.or(chain.and_then(|c| c.verb));
-        let comparator = resolve(base, verb, qualifier, about_before, value_high, &text);
+        let wording = Wording {
+            qualifier,
+            about,
+            neutral,
+            value_high,
+        };
+        let comparator = resolve(base, verb, wording, &text);
         let found = Found {
             indicator: tidy_spaces(&text).trim_matches(['“', '”']).to_owned(),
             value,
@@ -111,6 +128,11 @@ pub(super) fn goal(
             year,
             text: fragment(para, clause, noun_end),
             line: para.line_at(at),
+            kind: TargetKind::Numeric,
+            approx: about,
+            per_county,
+            vision: false,
+            at,
         };
         return Some((
             vec![found],
@@ -138,10 +160,15 @@ pub(super) fn goal(
         let Some((v, after)) = measure::number(f, start) else {
             break;
         };
-        let (_, uq) = if measure::roman_value(*f.get(start).unwrap_or(&' ')).is_some() {
+        let (_, uq) = if measure::roman(f, start).is_some() {
+            let class = skip_spaces(f, after);
             (
                 String::new(),
-                after + usize::from(f.get(after) == Some(&'类')),
+                if f.get(class) == Some(&'类') {
+                    class + 1
+                } else {
+                    after
+                },
             )
         } else {
             unit_at(para, after)
@@ -157,31 +184,29 @@ pub(super) fn goal(
     let inherited = chain
         .and_then(|c| c.comparator)
         .filter(|_| base.is_none() && verb.is_none());
-    let comparator = match (base, inherited) {
-        (Some(b), _) => resolve(
-            Some(b),
-            verb,
-            qualifier,
-            about_before,
-            value_high,
-            &indicator_text,
-        ),
-        (None, Some(c)) => resolve(
-            Some(c),
-            None,
-            qualifier,
-            about_before,
-            value_high,
-            &indicator_text,
-        ),
-        (None, None) => resolve(
-            None,
-            verb,
-            qualifier,
-            about_before,
-            value_high,
-            &indicator_text,
-        ),
+    let wording = Wording {
+        qualifier,
+        about,
+        neutral,
+        value_high,
+    };
+    let mut comparator = match (base, inherited) {
+        (Some(b), _) => resolve(Some(b), verb, wording, &indicator_text),
+        (None, Some(c)) => resolve(Some(c), None, wording, &indicator_text),
+        (None, None) => resolve(None, verb, wording, &indicator_text),
+    };
+    // A class on a scale where lower is better (水质 Ⅰ–Ⅴ类): `达到Ⅲ类`, `Ⅱ类及以上`,
+    // `稳定在Ⅱ类` all mean a class number of at most the value; `Ⅳ类及以下` at least.
+    let ordinal = unit == "类" && ORDINAL_SCALES.iter().any(|w| indicator_text.contains(w));
+    let kind = if ordinal {
+        comparator = if qualifier == Some(Qualifier::AtMost) {
+            Comparator::AtLeast
+        } else {
+            Comparator::AtMost
+        };
+        TargetKind::Ordinal
+    } else {
+        TargetKind::Numeric
     };
     let names = split_indicator(&indicator_text, values.len());
     let text = fragment(para, clause, q);
@@ -197,6 +222,11 @@ pub(super) fn goal(
             year,
             text: text.clone(),
             line: para.line_at(*pos),
+            kind,
+            approx: about,
+            per_county,
+            vision: false,
+            at: *pos,
         })
         .collect();
     Some((

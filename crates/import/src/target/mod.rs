@@ -1,11 +1,12 @@
 //! Quantitative goals: indicator, value, unit, comparator and deadline year, read sentence by
 //! sentence with the year in force carried across clauses, sentences and down the tree.
 
-use duban_domain::Comparator;
+use duban_domain::{Comparator, TargetKind};
 
 use crate::measure::{self, skip_spaces, starts_at};
 use crate::paragraph::Para;
 
+mod event;
 mod goal;
 mod words;
 
@@ -25,7 +26,30 @@ pub(crate) struct Found {
     pub year: Option<i32>,
     pub text: String,
     pub line: u32,
+    pub kind: TargetKind,
+    /// Stated with `左右` or `约`.
+    pub approx: bool,
+    /// Broken down per county (`每县区至少1个`).
+    pub per_county: bool,
+    /// Read from the plan's vision (set by the caller).
+    pub vision: bool,
+    /// Char index of the value in the paragraph, for document order.
+    pub at: usize,
 }
+
+/// Words that state a bound (`培训合格率不低于90%`), as opposed to an amount of work.
+const BOUNDS: &[&str] = &[
+    "不低于",
+    "不高于",
+    "不少于",
+    "不超过",
+    "不大于",
+    "不小于",
+    "控制在",
+];
+
+/// Words before a floor or ceiling that holds every year rather than by a deadline.
+const STEADY: &[&str] = &["保持", "稳定", "确保", "始终", "维持"];
 
 /// What the previous goal of the sentence was, for clauses that continue it (`、科技孵化器4个`).
 #[derive(Debug, Clone, Copy)]
@@ -51,15 +75,31 @@ pub(crate) fn scan(
         // One pass finds the sentence's end and whether it holds a number at all.
         let mut e = end;
         let mut numeric = false;
+        let mut eventish = false;
         for (i, c) in f.iter().enumerate().take(end).skip(s) {
             if matches!(c, '。' | '；' | '！' | '？') {
                 e = i + 1;
                 break;
             }
-            numeric |= c.is_ascii_digit() || *c == '十' || measure::roman_value(*c).is_some();
+            numeric |= c.is_ascii_digit()
+                || matches!(c, '十' | 'I' | 'V')
+                || measure::roman_value(*c).is_some();
+            eventish |= event::MARKS.contains(c) && i > s && event::ends_verb(f, i);
         }
+        let before = out.len();
+        let year_at_start = *year;
         if numeric {
             sentence(para, s, e, year, issued_year, &mut out);
+        }
+        if eventish {
+            let mut event_year = year_at_start;
+            let events = event::scan(para, s, e, &mut event_year, issued_year);
+            if !events.is_empty() {
+                out.extend(events);
+                if let Some(tail) = out.get_mut(before..) {
+                    tail.sort_by_key(|g| g.at);
+                }
+            }
         }
         s = e;
     }
@@ -78,14 +118,7 @@ fn sentence(
     let sentence = f.get(s..e).unwrap_or_default();
     // A sentence that reports what was done (`截至…`, `已…`) states no goal; asked only once a
     // goal is found, since most sentences have none.
-    let retrospective = || {
-        sentence.windows(2).any(|w| {
-            matches!(
-                w,
-                ['截', '至'] | ['截', '止'] | ['已', '经' | '达' | '建' | '完' | '累']
-            )
-        })
-    };
+    let retrospective = || retrospective(sentence);
     // `对…的，要…`: the numbers before `的，` are conditions of a rule, not goals.
     let condition_end = if f.get(s) == Some(&'对') {
         sentence
@@ -126,7 +159,7 @@ fn sentence(
             i = next;
             continue;
         }
-        let starts_number = c.is_ascii_digit() || measure::roman_value(c).is_some();
+        let starts_number = c.is_ascii_digit() || measure::roman(f, i).is_some();
         let attached = i > s
             && f.get(i - 1).is_some_and(|p| {
                 p.is_ascii_alphanumeric() || matches!(p, '.' | '第' | '满' | '-' | '+')
@@ -139,7 +172,26 @@ fn sentence(
         match goal::goal(para, clause_start, i, e, *year, chain) {
             Some((found, next, link)) => {
                 if !(past || retrospective()) {
-                    out.extend(found);
+                    // A floor or ceiling with no year in force, held (`确保…不低于90%`):
+                    // it holds every year.
+                    let steady = year.is_none()
+                        && STEADY.iter().any(|w| {
+                            f.get(s..i)
+                                .is_some_and(|p| p.windows(2).any(|x| starts_at(x, 0, w)))
+                        });
+                    out.extend(found.into_iter().map(|mut g| {
+                        // An amount of work (`完成…3万户以上`) is done once, not held.
+                        let work = words::VERBS.iter().any(|(v, _)| g.indicator.starts_with(v))
+                            && !BOUNDS.iter().any(|b| g.text.contains(b));
+                        if steady
+                            && !work
+                            && g.kind == TargetKind::Numeric
+                            && matches!(g.comparator, Comparator::AtLeast | Comparator::AtMost)
+                        {
+                            g.kind = TargetKind::Threshold;
+                        }
+                        g
+                    }));
                 }
                 chain = Some(link);
                 clause_start = next;
@@ -154,6 +206,16 @@ fn sentence(
             }
         }
     }
+}
+
+/// A sentence that reports what was done (`截至…`, `已建成…`).
+pub(super) fn retrospective(sentence: &[char]) -> bool {
+    sentence.windows(2).any(|w| {
+        matches!(
+            w,
+            ['截', '至'] | ['截', '止'] | ['已', '经' | '达' | '建' | '完' | '累']
+        )
+    })
 }
 
 /// `2030年`, `2030 年` → 2030 (a 4-digit year followed by 年).

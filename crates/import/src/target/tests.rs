@@ -76,10 +76,13 @@ fn comparators() {
         one("至 2025 年，用水总量控制在 5.63 亿立方米以内。").3,
         "<="
     );
+    // `控制在` is a ceiling; `左右` makes it approximate (the target's `approx`), not `approx`.
     assert_eq!(
         one("至2025年本市建筑领域碳排放量控制在4500万吨左右。").3,
-        "approx"
+        "<="
     );
+    assert_eq!(one("至2025年本市常住人口达到1000万左右。").3, "approx");
+    assert_eq!(one("至2030年，水质达到III类。").3, "<=");
     assert_eq!(
         one("至2030年底，算力规模增长10000PFLOPS。").3,
         "increase_by"

@@ -222,15 +222,42 @@ pub(super) fn ends_with_verb(f: &[char], start: usize, end: usize) -> Option<Ver
         .map(|(_, k)| *k)
 }
 
+/// Comparator words that name a level without a direction: with `左右` or `约` the goal is
+/// `approx` (`达到25%左右`); other words keep their direction (`下降至25%左右`).
+pub(super) const NEUTRAL: &[&str] = &["达到", "达", "分别为", "保持在", "稳定在", "维持在"];
+
+/// Words of an indicator measured in classes where a lower class is better (水质 Ⅰ–Ⅴ类),
+/// whether written in Roman (`Ⅲ类`, `III类`) or Arabic numerals (`3类`).
+pub(super) const ORDINAL_SCALES: &[&str] = &["水质", "水体", "断面", "地表水", "地下水"];
+
+/// How the value is qualified.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wording {
+    /// `以上`, `以内`, `左右` after the value.
+    pub qualifier: Option<Qualifier>,
+    /// `约`/`近` before the value or `左右` after it.
+    pub about: bool,
+    /// The comparator word is neutral (`达到`) or absent.
+    pub neutral: bool,
+    /// The upper bound of a range.
+    pub value_high: Option<f64>,
+}
+
 /// Settles the comparator from the word before the value, the verb, and the qualifier after.
+/// `左右`/`约` make a neutral goal `approx`; a goal with a direction keeps it (the target's
+/// `approx` flag says it was stated approximately).
 pub(super) fn resolve(
     word: Option<Comparator>,
     verb: Option<Verb>,
-    qualifier: Option<Qualifier>,
-    about: bool,
-    value_high: Option<f64>,
+    wording: Wording,
     indicator: &str,
 ) -> Comparator {
+    let Wording {
+        qualifier,
+        about,
+        neutral,
+        value_high,
+    } = wording;
     if value_high.is_some() {
         return Comparator::Range;
     }
@@ -247,11 +274,42 @@ pub(super) fn resolve(
     };
     match base {
         Some(c @ (Comparator::IncreaseBy | Comparator::ReduceTo | Comparator::ReduceBy)) => c,
-        _ if qualifier == Some(Qualifier::About) || about => Comparator::Approx,
+        _ if about && neutral && (verb.is_none() || word.is_some()) => Comparator::Approx,
         _ if qualifier == Some(Qualifier::AtLeast) => Comparator::AtLeast,
         _ if qualifier == Some(Qualifier::AtMost) => Comparator::AtMost,
         Some(c) => c,
         None if verb == Some(Verb::Make) => Comparator::IncreaseBy,
         None => Comparator::AtLeast,
     }
+}
+
+/// Words for the county-level units a goal may be broken down to.
+const COUNTIES: &[&str] = &["县（区）", "区（县）", "县市区", "县区", "区县", "县", "区"];
+
+/// Whether the clause before a value breaks it down per county (`每县区至少1个`,
+/// `支持各县（区）培育1—2家`); a total over them (`各区共…`, `累计`) is not.
+pub(in crate::target) fn per_county(f: &[char], start: usize, end: usize) -> bool {
+    let clause = f.get(start..end).unwrap_or_default();
+    clause.iter().enumerate().any(|(k, c)| {
+        if !matches!(c, '每' | '各') {
+            return false;
+        }
+        let mut j = k + 1;
+        if clause.get(j) == Some(&'个') {
+            j += 1;
+        }
+        let Some(word) = COUNTIES.iter().find(|w| starts_at(clause, j, w)) else {
+            return false;
+        };
+        let after = j + word.chars().count();
+        if matches!(clause.get(after), Some('域' | '级' | '位' | '间')) {
+            return false;
+        }
+        *c == '每'
+            || !clause
+                .get(after..)
+                .unwrap_or_default()
+                .windows(2)
+                .any(|w| matches!(w, ['共', _] | ['合', '计'] | ['累', '计'] | ['总', _]))
+    })
 }
