@@ -208,14 +208,21 @@ fn import_stores_a_plan_once_and_a_changed_one_as_a_revision_to_approve() {
     let refused = duban_in(&dir, &["revision", "approve", "1", "--reason", " "]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("请填写批准理由"));
-    let approved = duban_in(&dir, &["revision", "approve", "1", "--reason", "中期评估调整目标"]);
+    let approved = duban_in(
+        &dir,
+        &["revision", "approve", "1", "--reason", "中期评估调整目标"],
+    );
     assert!(
         stdout(&approved).contains("现行为第 2 版"),
         "{}",
         stderr(&approved)
     );
     let published = duban_in(&dir, &["publish", "1"]);
-    assert!(stdout(&published).contains("已发布"), "{}", stderr(&published));
+    assert!(
+        stdout(&published).contains("已发布"),
+        "{}",
+        stderr(&published)
+    );
     let list = stdout(&duban_in(&dir, &["plans"]));
     assert_eq!(list.lines().count(), 1);
     assert!(

@@ -69,6 +69,15 @@ fn revised() -> String {
     text
 }
 
+#[test]
+fn the_revised_fixture_is_exactly_these_edits() {
+    let fixture = include_str!("../../../fixtures/plans/haidong-action-plan-2024-revised.txt");
+    assert!(
+        revised() == fixture,
+        "fixtures/plans/haidong-action-plan-2024-revised.txt"
+    );
+}
+
 fn node_title<'a>(plan: &'a Plan, id: &str) -> &'a str {
     &plan.nodes.iter().find(|n| n.id.0 == id).unwrap().title
 }

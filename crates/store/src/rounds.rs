@@ -80,6 +80,16 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
             assignments.push((*id, a.unit.clone(), a.role.as_str().to_owned()));
         }
     }
+    // A target's data-owner unit (数据来源单位) reports it on the node that states it: the only
+    // reporter where the node is no task (the 发展目标 list), beside the task's units elsewhere.
+    for t in &plan.targets {
+        let (Some(owner), Some((id, _))) = (&t.data_owner, by_key.get(&t.node.0)) else {
+            continue;
+        };
+        let task = plan.node(&t.node).is_some_and(duban_domain::Node::is_task);
+        let role = if task { "co" } else { "lead" };
+        assignments.push((*id, owner.clone(), role.to_owned()));
+    }
     let mut unit_ids: HashMap<String, i64> = HashMap::new();
     for r in
         sqlx::query("SELECT name, id FROM units UNION ALL SELECT alias, unit_id FROM unit_aliases")

@@ -125,11 +125,12 @@ impl Store for SqlStore {
     }
 
     async fn plan_stamp(&self, plan_id: i64) -> Result<Option<PlanStamp>> {
-        let row =
-            sqlx::query("SELECT id, current_version, edit_seq, title, published_at FROM plans WHERE id = $1")
-                .bind(plan_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT id, current_version, edit_seq, title, published_at FROM plans WHERE id = $1",
+        )
+        .bind(plan_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(stamp).transpose()
     }
 
@@ -225,12 +226,11 @@ impl Store for SqlStore {
     }
 
     async fn current_versions(&self) -> Result<Vec<PlanStamp>> {
-        let rows =
-            sqlx::query(
-                "SELECT id, current_version, edit_seq, title, published_at FROM plans ORDER BY id",
-            )
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, current_version, edit_seq, title, published_at FROM plans ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(stamp).collect()
     }
 

@@ -278,7 +278,16 @@ pub async fn target_csv(
         Err(e) => return error_page(&state, &lang, &e),
     };
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    let s = target_status(&plan, t, &facts, method, duban_domain::supervision::Date::from_unix(duban_store::now(), state.config.utc_offset_hours));
+    let s = target_status(
+        &plan,
+        t,
+        &facts,
+        method,
+        duban_domain::supervision::Date::from_unix(
+            duban_store::now(),
+            state.config.utc_offset_hours,
+        ),
+    );
     let c = chart(t, &s, &facts);
     let mut out = String::from("\u{feff}series,date,value\n");
     for (name, series) in [

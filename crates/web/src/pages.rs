@@ -449,7 +449,16 @@ pub async fn target(
         Err(e) => return error_page(&state, &lang, &e),
     };
     let method = duban_domain::supervision::StatusMethod::parse(&facts.method).unwrap_or_default();
-    let status = duban_domain::supervision::target_status(&plan, t, &facts, method, duban_domain::supervision::Date::from_unix(duban_store::now(), state.config.utc_offset_hours));
+    let status = duban_domain::supervision::target_status(
+        &plan,
+        t,
+        &facts,
+        method,
+        duban_domain::supervision::Date::from_unix(
+            duban_store::now(),
+            state.config.utc_offset_hours,
+        ),
+    );
     let chart = duban_domain::supervision::chart(t, &status, &facts);
     let chart_json = serde_json::to_string(&chart)
         .unwrap_or_default()

@@ -106,6 +106,35 @@ pub fn from_fields(
     (body, errors)
 }
 
+/// A milestone (建成, 投运…) is achieved by approved evidence: a submission that reports one
+/// done (a value of 1 or more) must carry at least one evidence file.
+pub fn milestone_evidence(
+    body: &ReportBody,
+    targets: &[&Target],
+    files: usize,
+    lang: Lang,
+    errors: &mut FieldErrors,
+) {
+    if files > 0 {
+        return;
+    }
+    for o in &body.observations {
+        let milestone = targets
+            .iter()
+            .any(|t| t.id.0 == o.target_key && t.kind == duban_domain::TargetKind::Milestone);
+        if milestone && o.value >= 1.0 {
+            errors.insert(
+                format!("obs_value_{}", o.target_key),
+                say(
+                    lang,
+                    "报告里程碑已完成，须附佐证材料（如验收、投运文件）".into(),
+                    "a milestone reported done needs evidence (e.g. the acceptance record)".into(),
+                ),
+            );
+        }
+    }
+}
+
 /// Checks a report's values: ranges, the stage, observations of the task's targets dated
 /// within the round's period with a source; on submission, progress is required.
 pub fn validate(

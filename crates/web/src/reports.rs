@@ -62,18 +62,28 @@ pub async fn authorised(
     Ok((row, own))
 }
 
-/// The task's targets, and the round's period.
+/// The targets a report carries, and the round's period: the targets of its task, except those
+/// whose data another unit owns (数据来源单位), which only that unit's report carries.
 pub async fn context_of(
     state: &AppState,
     row: &ReportRow,
 ) -> Result<(Vec<Target>, (Date, Date)), AppError> {
     let plan = state.plan(row.plan_id).await?.ok_or(AppError::NotFound)?;
-    let targets = plan
-        .targets
-        .iter()
-        .filter(|t| t.node.0 == row.node_key)
-        .cloned()
-        .collect();
+    let mut targets = Vec::new();
+    for t in plan.targets.iter().filter(|t| t.node.0 == row.node_key) {
+        let carried = match &t.data_owner {
+            None => true,
+            Some(owner) if *owner == row.unit_name => true,
+            Some(owner) => state
+                .store
+                .unit(owner)
+                .await?
+                .is_some_and(|u| u.id == row.unit_id),
+        };
+        if carried {
+            targets.push(t.clone());
+        }
+    }
     let round = state
         .store
         .round(row.round_id)
@@ -317,6 +327,15 @@ pub async fn save(
         lang.lang,
         &mut errors,
     );
+    if submitting {
+        report_form::milestone_evidence(
+            &body,
+            &target_refs,
+            upload.files.len(),
+            lang.lang,
+            &mut errors,
+        );
+    }
     let mut file_errors = upload.file_errors.clone();
     let evidence = if submitting && file_errors.is_empty() && errors.is_empty() {
         match store_files(&state, &upload.files) {

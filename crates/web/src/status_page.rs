@@ -22,7 +22,11 @@ pub async fn status(
     let shown = async {
         let d = crate::dashboard::dashboard(&state, id, &plan, public).await?;
         let round = if public {
-            state.store.published_cutoff(id).await?.map(|(_, title)| title)
+            state
+                .store
+                .published_cutoff(id)
+                .await?
+                .map(|(_, title)| title)
         } else {
             None
         };

@@ -317,7 +317,9 @@ pub async fn submit(
         AppError::BadRequest("缺少提交编号（submission_key 或 Idempotency-Key）".to_owned())
     })?;
     let (targets, period) = context_of(&state, &row).await?;
-    let errors = checked(&s.body, &targets, period, true);
+    let mut errors = checked(&s.body, &targets, period, true);
+    let refs: Vec<&Target> = targets.iter().collect();
+    report_form::milestone_evidence(&s.body, &refs, files.len(), Lang::Zh, &mut errors);
     if !errors.is_empty() {
         return Ok(invalid("报告有误，未报送", &errors));
     }
@@ -409,7 +411,11 @@ pub async fn status(
         if let Some(o) = value.as_object_mut() {
             o.remove("units");
             o.remove("counties");
-            let round = state.store.published_cutoff(id).await.map_err(AppError::from)?;
+            let round = state
+                .store
+                .published_cutoff(id)
+                .await
+                .map_err(AppError::from)?;
             o.insert("published_round".into(), json!(round.map(|(_, t)| t)));
         }
     }
@@ -454,7 +460,16 @@ pub async fn milestones(
         .ok_or(AppError::NotFound)?;
     let (facts, _) = crate::dashboard::facts_for(&state, id, public).await?;
     let method = StatusMethod::parse(&facts.method).unwrap_or_default();
-    let status = target_status(&plan, target, &facts, method, duban_domain::supervision::Date::from_unix(duban_store::now(), state.config.utc_offset_hours));
+    let status = target_status(
+        &plan,
+        target,
+        &facts,
+        method,
+        duban_domain::supervision::Date::from_unix(
+            duban_store::now(),
+            state.config.utc_offset_hours,
+        ),
+    );
     let (used, assessment) = (status.milestones, status.assessment);
     ok(
         json!({ "target": target, "settings": settings, "milestones": used, "method": method, "assessment": assessment }),
