@@ -471,15 +471,19 @@ pub(crate) async fn facts(
     }
     let rows = match cutoff {
         None => sqlx::query(
-            "SELECT t.target_key, o.observed_on, o.value, o.recorded_at FROM observations o JOIN targets t ON t.id = o.target_id
-             JOIN plan_versions v ON v.id = t.plan_version_id WHERE v.plan_id = $1 AND o.status = 'approved'",
+            "SELECT t.target_key, o.observed_on, o.value, o.recorded_at, u.name FROM observations o JOIN targets t ON t.id = o.target_id
+             JOIN plan_versions v ON v.id = t.plan_version_id
+             LEFT JOIN report_versions ov ON ov.id = o.report_version_id LEFT JOIN reports orp ON orp.id = ov.report_id
+             LEFT JOIN units u ON u.id = orp.unit_id WHERE v.plan_id = $1 AND o.status = 'approved'",
         )
         .bind(plan_id),
         // Office-recorded values count from when they were recorded; reported ones once the
         // approving review and the round's publication both came by the cutoff.
         Some(cutoff) => sqlx::query(
-            "SELECT t.target_key, o.observed_on, o.value, o.recorded_at FROM observations o JOIN targets t ON t.id = o.target_id
-             JOIN plan_versions v ON v.id = t.plan_version_id WHERE v.plan_id = $1 AND o.status = 'approved'
+            "SELECT t.target_key, o.observed_on, o.value, o.recorded_at, u.name FROM observations o JOIN targets t ON t.id = o.target_id
+             JOIN plan_versions v ON v.id = t.plan_version_id
+             LEFT JOIN report_versions ov ON ov.id = o.report_version_id LEFT JOIN reports orp ON orp.id = ov.report_id
+             LEFT JOIN units u ON u.id = orp.unit_id WHERE v.plan_id = $1 AND o.status = 'approved'
              AND o.recorded_at <= $2
              AND (o.report_version_id IS NULL OR EXISTS (
                  SELECT 1 FROM report_versions rv JOIN reports r ON r.id = rv.report_id JOIN rounds rd ON rd.id = r.round_id
@@ -501,9 +505,14 @@ pub(crate) async fn facts(
             });
             facts
                 .recorded_at
-                .entry(key)
+                .entry(key.clone())
                 .or_default()
                 .push(r.try_get(3)?);
+            facts
+                .observed_by
+                .entry(key)
+                .or_default()
+                .push(r.try_get(4)?);
         }
     }
     let rows = match cutoff {

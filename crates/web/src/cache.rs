@@ -98,12 +98,15 @@ impl Signature {
 }
 
 /// Most plans kept; past it the cache starts afresh.
+/// (version, edit count): what a plan as served depends on.
+type Stamp = (i64, i64);
+
 const CAPACITY: usize = 128;
 
 /// The cache.
 #[derive(Default)]
 pub struct PlanCache {
-    entries: Mutex<HashMap<i64, ((i64, i64), Arc<Cached>)>>,
+    entries: Mutex<HashMap<i64, (Stamp, Arc<Cached>)>>,
     /// One load at a time: requests that miss together wait for the first to fill the entry
     /// instead of each reading the same plan.
     loading: tokio::sync::Mutex<()>,

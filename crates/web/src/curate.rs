@@ -510,13 +510,13 @@ pub async fn node_page(
             .targets
             .iter()
             .filter(|t| t.node == node.id)
-            .map(|t| ser(t))
+            .map(ser)
             .collect();
         let projects: Vec<_> = plan
             .projects
             .iter()
             .filter(|p| p.node == node.id)
-            .map(|p| ser(p))
+            .map(ser)
             .collect();
         let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
         Ok::<_, AppError>(context! {
@@ -569,7 +569,7 @@ pub async fn target_page(
             .map(|t| (t.indicator.chars().filter(|c| mine.contains(c)).count(), t))
             .filter(|(n, _)| *n * 2 >= mine.len().max(1))
             .collect();
-        others.sort_by(|a, b| b.0.cmp(&a.0));
+        others.sort_by_key(|o| std::cmp::Reverse(o.0));
         let similar: Vec<_> = others.iter().take(8).map(|(_, t)| ser(t)).collect();
         let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
         Ok::<_, AppError>(context! {

@@ -25,10 +25,13 @@ use crate::pages::{PageLang, error_page, load, page, plan_ctx, ser};
 /// What a cached dashboard was computed for: plan version, change counter, day.
 type CacheKey = (i64, i64, Date);
 
-/// Cached dashboards by plan.
+/// A plan, and whether its dashboard is the public's.
+type Slot = (i64, bool);
+
+/// Cached dashboards by plan and audience.
 #[derive(Default)]
 pub struct DashboardCache {
-    entries: tokio::sync::Mutex<HashMap<(i64, bool), (CacheKey, Arc<Dashboard>)>>,
+    entries: tokio::sync::Mutex<HashMap<Slot, (CacheKey, Arc<Dashboard>)>>,
 }
 
 /// Who reports for whom in a plan, from the registry: each plan unit name's reporting units (a

@@ -108,13 +108,22 @@ pub fn facts_before(facts: &PlanFacts, round_id: i64, opened_at: i64) -> PlanFac
     let mut before = facts.clone();
     for (key, (_, obs)) in &mut before.targets {
         let times = facts.recorded_at.get(key).cloned().unwrap_or_default();
+        let early = |i: usize| times.get(i).is_some_and(|t| *t < opened_at);
         let kept: Vec<_> = obs
             .iter()
-            .zip(times.iter().chain(std::iter::repeat(&i64::MAX)))
-            .filter(|(_, t)| **t < opened_at)
-            .map(|(o, _)| *o)
+            .enumerate()
+            .filter(|(i, _)| early(*i))
+            .map(|(_, o)| *o)
             .collect();
         *obs = kept;
+        if let Some(by) = before.observed_by.get_mut(key) {
+            *by = by
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| early(*i))
+                .map(|(_, u)| u.clone())
+                .collect();
+        }
     }
     for reports in before.tasks.values_mut() {
         reports.retain(|r| r.round_id < round_id);

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Baseline, Date, Milestone, Observation};
 
 /// A target's settings: baseline, milestones, version check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TargetSettings {
     /// The office's baseline.
     pub baseline: Option<Baseline>,
@@ -54,6 +54,10 @@ pub struct PlanFacts {
     /// Per target key, when each of its approved observations was recorded (unix time), in the
     /// order of `targets[key].1`.
     pub recorded_at: HashMap<String, Vec<i64>>,
+    /// Per target key, the unit whose report gave each approved observation (`None`: recorded
+    /// by the office), in the order of `targets[key].1`: a per-county target grades each county
+    /// on its own values.
+    pub observed_by: HashMap<String, Vec<Option<String>>>,
     /// The plan's rounds: id, title, opened at (unix time), oldest first.
     pub rounds: Vec<(i64, String, i64)>,
 }

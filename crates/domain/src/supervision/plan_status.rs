@@ -87,8 +87,11 @@ pub struct UnitRecord {
     pub unit: String,
     /// Its part of each task it is assigned to, judged by its own reports, in plan order.
     pub tasks: Vec<TaskStatus>,
-    /// Keys of the targets it answers for: those of the tasks it leads, those whose data it owns.
+    /// Keys of the targets it answers for: those of the tasks it leads, those whose data it
+    /// owns, and its share of the per-county targets (分县区目标) of the tasks it owes.
     pub targets: Vec<String>,
+    /// Its share of per-county targets, graded on its own reported values, by target key.
+    pub shares: BTreeMap<String, TargetStatus>,
     /// Its reports past due and not submitted (the latest round it was asked in, per task).
     pub overdue: usize,
     /// Its reports submitted after their due date (same rounds).
@@ -326,6 +329,12 @@ pub fn unit_records(cx: &Inputs<'_>) -> BTreeMap<String, UnitRecord> {
                 }
             }
         }
+        let per_county: Vec<&Target> = cx
+            .plan
+            .targets
+            .iter()
+            .filter(|t| t.node == node.id && t.per_county)
+            .collect();
         for unit in owing {
             let part = unit_part(cx, node, unit);
             let record = records
@@ -337,6 +346,16 @@ pub fn unit_records(cx: &Inputs<'_>) -> BTreeMap<String, UnitRecord> {
             record.overdue += part.overdue;
             record.late += part.late;
             record.tasks.push(part);
+            // A county's government answers for its county's share.
+            let county = cx.directory.counties.iter().any(|c| c.unit == unit);
+            for t in per_county.iter().filter(|_| county) {
+                record
+                    .shares
+                    .insert(t.id.0.clone(), share_status(cx, t, unit));
+                if !record.targets.contains(&t.id.0) {
+                    record.targets.push(t.id.0.clone());
+                }
+            }
         }
         for unit in leading {
             if let Some(record) = records.get_mut(unit) {
@@ -369,6 +388,34 @@ pub fn unit_records(cx: &Inputs<'_>) -> BTreeMap<String, UnitRecord> {
     records
 }
 
+/// One unit's share of a per-county target: the target graded on the values that unit's own
+/// reports gave.
+pub fn share_status(cx: &Inputs<'_>, target: &Target, unit: &str) -> TargetStatus {
+    let key = &target.id.0;
+    let (settings, obs) = cx
+        .facts
+        .targets
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| (TargetSettings::default(), Vec::new()));
+    let by = cx.facts.observed_by.get(key);
+    let own: Vec<_> = obs
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            by.and_then(|b| b.get(*i))
+                .is_some_and(|u| u.as_deref() == Some(unit))
+        })
+        .map(|(_, o)| o)
+        .collect();
+    let mut facts = PlanFacts {
+        method: cx.facts.method.clone(),
+        ..PlanFacts::default()
+    };
+    facts.targets.insert(key.clone(), (settings, own));
+    target_status(cx.plan, target, &facts, cx.method, cx.today)
+}
+
 /// A group's colour over its tasks and targets.
 fn group(key: String, name: String, tasks: Counts, targets: Counts) -> Group {
     let mut both = tasks;
@@ -394,7 +441,12 @@ pub fn record_group(
     let target_counts: Counts = record
         .targets
         .iter()
-        .filter_map(|k| targets.get(k.as_str()))
+        .filter_map(|k| {
+            record
+                .shares
+                .get(k)
+                .or_else(|| targets.get(k.as_str()).copied())
+        })
         .map(|t| t.status)
         .collect();
     let mut g = group(key, name, tasks, target_counts);
@@ -821,6 +873,48 @@ mod tests {
         }
         // C1 owes 1.2 through the group and 1.3 directly.
         assert_eq!(s.counties[0].tasks.total(), 2);
+    }
+
+    #[test]
+    fn each_county_is_graded_on_its_share_of_a_per_county_target() {
+        // "每县区至少建成10个": t2 on task 1.2, which the group G (C1, C2) co-owns. C1 reported
+        // 10, C2 reported 3; the office recorded 20 for the city as a whole.
+        let mut p = plan();
+        for t in &mut p.targets {
+            t.per_county = t.id.0 == "t2";
+            t.year = Some(2025);
+        }
+        let mut f = facts();
+        let ob = |value: f64| super::super::Observation {
+            on: day("2025-06-30"),
+            value,
+        };
+        f.targets.insert(
+            "t2".into(),
+            (TargetSettings::default(), vec![ob(10.0), ob(3.0), ob(20.0)]),
+        );
+        f.observed_by.insert(
+            "t2".into(),
+            vec![Some("C1".into()), Some("C2".into()), None],
+        );
+        let s = plan_status(&Inputs {
+            plan: &p,
+            facts: &f,
+            method: StatusMethod::ExpectedProgress,
+            today: day("2025-12-31"),
+            utc_offset_hours: 0,
+            directory: &directory(),
+        });
+        assert_eq!(s.records["C1"].shares["t2"].status, Status::Achieved);
+        assert_ne!(s.records["C2"].shares["t2"].status, Status::Achieved);
+        assert!(s.records["C2"].targets.contains(&"t2".to_owned()));
+        // The county tables count each county's own share.
+        let c1 = s.counties.iter().find(|g| g.key == "000001").unwrap();
+        let c2 = s.counties.iter().find(|g| g.key == "000002").unwrap();
+        assert_eq!(c1.targets.achieved, 1);
+        assert_eq!(c2.targets.achieved, 0);
+        // B leads the task: it answers for the target as a whole, not for a share.
+        assert!(!s.records["B"].shares.contains_key("t2"));
     }
 
     #[test]
