@@ -27,7 +27,8 @@ async fn rounds_cover_the_chosen_tasks_and_expand_groups() {
             .await
             .unwrap();
         let r = s.round(all).await.unwrap().unwrap();
-        // One report per task and unit; 各县区政府 becomes its six counties.
+        // One report per task and unit; 各县区政府 becomes its six counties; a target's data
+        // owner reports on the node that states it.
         let assigned: usize = plan
             .nodes
             .iter()
@@ -39,6 +40,9 @@ async fn rounds_cover_the_chosen_tasks_and_expand_groups() {
                     } else {
                         units.insert(a.unit.clone());
                     }
+                }
+                for t in plan.targets.iter().filter(|t| t.node == n.id) {
+                    units.extend(t.data_owner.clone());
                 }
                 units.len()
             })

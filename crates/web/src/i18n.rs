@@ -32,6 +32,17 @@ impl Lang {
 /// (key, 中文, English)
 const WORDS: &[(&str, &str, &str)] = &[
     ("app", "督办", "Duban"),
+    ("versions_of_plan", "各版本", "Versions"),
+    (
+        "viewing_version",
+        "正在查看第 {} 版（历史版本，含其后的校对修改）。",
+        "Viewing version {} (an earlier version, with the office's edits that apply to it).",
+    ),
+    (
+        "current_version",
+        "查看现行版本",
+        "See the version in force",
+    ),
     (
         "revision_same",
         "与现行版本相同。",

@@ -293,17 +293,43 @@ pub async fn overview(
 }
 
 /// `GET /plans/{plan}/tree`.
+/// With `?version=N` the office sees an earlier version as served (revisions keep them all).
 pub async fn tree(
     State(state): State<AppState>,
     lang: PageLang,
     Path(raw): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match load_for(&state, &lang, &raw).await {
-        Ok((id, plan)) => page(
+    let office = lang
+        .viewer
+        .as_ref()
+        .is_some_and(crate::auth::Viewer::is_office);
+    let version = q.get("version").and_then(|v| v.parse::<i64>().ok());
+    let shown = async {
+        let (id, plan) = load_for(&state, &lang, &raw).await?;
+        let versions = if office {
+            state.store.current_version(id).await?.unwrap_or(1)
+        } else {
+            0
+        };
+        match version.filter(|_| office) {
+            Some(v) => {
+                let old = state
+                    .store
+                    .plan(id, Some(v))
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                Ok::<_, AppError>((id, view::tree(&old), plan_ctx(id, &old), Some(v), versions))
+            }
+            None => Ok((id, view::tree(&plan), plan_ctx(id, &plan), None, versions)),
+        }
+    };
+    match shown.await {
+        Ok((_, rows, ctx, version, versions)) => page(
             &state,
             &lang,
             "tree.html",
-            context! { rows => ser(&view::tree(&plan)), ..plan_ctx(id, &plan) },
+            context! { rows => ser(&rows), version, versions => (1..=versions).collect::<Vec<_>>(), ..ctx },
         ),
         Err(e) => error_page(&state, &lang, &e),
     }
