@@ -220,7 +220,7 @@ pub fn plans(args: &DbArgs, lang: Lang) -> ExitCode {
                 let number = p.doc_number.as_deref().unwrap_or("-");
                 match lang {
                     Lang::Zh => format!(
-                        "{}  {}  {}  第{}版  节点 {}  任务 {}  目标 {}  单位 {}  项目 {}",
+                        "{}  {}  {}  第{}版  节点 {}  任务 {}  目标 {}  单位 {}  项目 {}  {}{}",
                         p.id,
                         number,
                         p.title,
@@ -229,10 +229,16 @@ pub fn plans(args: &DbArgs, lang: Lang) -> ExitCode {
                         p.tasks,
                         p.targets,
                         p.units,
-                        p.projects
+                        p.projects,
+                        if p.published_at.is_some() { "已发布" } else { "未发布" },
+                        if p.pending_revisions > 0 {
+                            format!("  待批准修订 {}", p.pending_revisions)
+                        } else {
+                            String::new()
+                        }
                     ),
                     Lang::En => format!(
-                        "{}  {}  {}  v{}  nodes {}  tasks {}  targets {}  units {}  projects {}",
+                        "{}  {}  {}  v{}  nodes {}  tasks {}  targets {}  units {}  projects {}  {}{}",
                         p.id,
                         number,
                         p.title,
@@ -241,7 +247,13 @@ pub fn plans(args: &DbArgs, lang: Lang) -> ExitCode {
                         p.tasks,
                         p.targets,
                         p.units,
-                        p.projects
+                        p.projects,
+                        if p.published_at.is_some() { "published" } else { "unpublished" },
+                        if p.pending_revisions > 0 {
+                            format!("  revisions pending {}", p.pending_revisions)
+                        } else {
+                            String::new()
+                        }
                     ),
                 }
             })

@@ -217,6 +217,10 @@ fn import_stores_a_plan_once_and_a_changed_one_as_a_revision_to_approve() {
         "{}",
         stderr(&approved)
     );
+    assert!(
+        stdout(&duban_in(&dir, &["plans"])).contains("未发布"),
+        "a new plan waits for the office"
+    );
     let published = duban_in(&dir, &["publish", "1"]);
     assert!(
         stdout(&published).contains("已发布"),
