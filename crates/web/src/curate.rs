@@ -181,21 +181,65 @@ fn fresh(plan: &Plan, prefix: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `Some(new)` when it differs from `old`: a form sends every field, but an edit records only
+/// what the office changed, so that replayed over a revised document it does not put back the
+/// old words of the fields it never touched.
+fn differs<T: PartialEq>(new: Option<T>, old: &T) -> Option<T> {
+    new.filter(|v| v != old)
+}
+
+/// The part of a node form's patch that changes `current`.
+fn node_changes(patch: NodePatch, current: &duban_domain::Node) -> NodePatch {
+    NodePatch {
+        title: differs(patch.title, &current.title),
+        text: differs(patch.text, &current.text.trim().to_owned()),
+        deadline: differs(patch.deadline, &current.deadline),
+        supervised: differs(patch.supervised, &current.supervised),
+        internal: differs(patch.internal, &current.internal),
+    }
+}
+
+/// The part of a target form's patch that changes `current`.
+fn target_changes(patch: TargetPatch, current: &Target) -> TargetPatch {
+    TargetPatch {
+        indicator: differs(patch.indicator, &current.indicator),
+        value: differs(patch.value, &current.value),
+        value_high: differs(patch.value_high, &current.value_high),
+        unit: differs(patch.unit, &current.unit),
+        comparator: differs(patch.comparator, &current.comparator),
+        year: differs(patch.year, &current.year),
+        kind: differs(patch.kind, &current.kind),
+        approx: differs(patch.approx, &current.approx),
+        per_county: differs(patch.per_county, &current.per_county),
+        data_owner: differs(patch.data_owner, &current.data_owner),
+        internal: differs(patch.internal, &current.internal),
+    }
+}
+
 /// The edit a curation form stands for (its hidden `op` names it).
 pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edit, AppError> {
     let node = || NodeId(field(form, "node"));
     let target = || TargetId(field(form, "target"));
     Ok(match field(form, "op").as_str() {
-        "edit_node" => Edit::EditNode {
-            node: node(),
-            patch: NodePatch {
+        "edit_node" => {
+            let patch = NodePatch {
                 title: opt(form, "title"),
-                text: form.get("text").map(|t| t.trim().to_owned()),
+                // Browsers send a textarea's lines with CRLF; the plan keeps LF.
+                text: form
+                    .get("text")
+                    .map(|t| t.replace("\r\n", "\n").trim().to_owned()),
                 deadline: Some(opt(form, "deadline")),
                 supervised: Some(flag(form, "supervised")),
                 internal: Some(flag(form, "internal")),
-            },
-        },
+            };
+            Edit::EditNode {
+                node: node(),
+                patch: match plan.nodes.iter().find(|n| n.id == node()) {
+                    Some(current) => node_changes(patch, current),
+                    None => patch,
+                },
+            }
+        }
         "set_units" => {
             let mut units = Vec::new();
             for i in 0..64 {
@@ -232,20 +276,24 @@ pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edi
         },
         "edit_target" => {
             let t = target_fields(form, "", target(), NodeId::default())?;
+            let patch = TargetPatch {
+                indicator: Some(t.indicator),
+                value: Some(t.value),
+                value_high: Some(t.value_high),
+                unit: Some(t.unit),
+                comparator: Some(t.comparator),
+                year: Some(t.year),
+                kind: Some(t.kind),
+                approx: Some(t.approx),
+                per_county: Some(t.per_county),
+                data_owner: Some(t.data_owner),
+                internal: Some(t.internal),
+            };
             Edit::EditTarget {
                 target: target(),
-                patch: TargetPatch {
-                    indicator: Some(t.indicator),
-                    value: Some(t.value),
-                    value_high: Some(t.value_high),
-                    unit: Some(t.unit),
-                    comparator: Some(t.comparator),
-                    year: Some(t.year),
-                    kind: Some(t.kind),
-                    approx: Some(t.approx),
-                    per_county: Some(t.per_county),
-                    data_owner: Some(t.data_owner),
-                    internal: Some(t.internal),
+                patch: match plan.targets.iter().find(|g| g.id == target()) {
+                    Some(current) => target_changes(patch, current),
+                    None => patch,
                 },
             }
         }
@@ -510,13 +558,13 @@ pub async fn node_page(
             .targets
             .iter()
             .filter(|t| t.node == node.id)
-            .map(|t| ser(t))
+            .map(ser)
             .collect();
         let projects: Vec<_> = plan
             .projects
             .iter()
             .filter(|p| p.node == node.id)
-            .map(|p| ser(p))
+            .map(ser)
             .collect();
         let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
         Ok::<_, AppError>(context! {
@@ -569,7 +617,7 @@ pub async fn target_page(
             .map(|t| (t.indicator.chars().filter(|c| mine.contains(c)).count(), t))
             .filter(|(n, _)| *n * 2 >= mine.len().max(1))
             .collect();
-        others.sort_by(|a, b| b.0.cmp(&a.0));
+        others.sort_by_key(|o| std::cmp::Reverse(o.0));
         let similar: Vec<_> = others.iter().take(8).map(|(_, t)| ser(t)).collect();
         let units: Vec<String> = plan.units.iter().map(|u| u.name.clone()).collect();
         Ok::<_, AppError>(context! {
@@ -755,5 +803,80 @@ pub async fn decide_revision(
     match result {
         Ok(to) => Redirect::to(&to).into_response(),
         Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        duban_import::parse(include_str!(
+            "../../../fixtures/plans/haidong-action-plan-2024.txt"
+        ))
+    }
+
+    fn form(fields: &[(&str, &str)]) -> HashMap<String, String> {
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_node_form_records_only_what_changed() {
+        let plan = plan();
+        let node = plan.nodes.iter().find(|n| n.id.0 == "2.3.2").cloned();
+        let node = node.expect("task 2.3.2");
+        // The browser sends the text back with CRLF line ends and every field.
+        let text = node.text.replace('\n', "\r\n");
+        let f = form(&[
+            ("op", "edit_node"),
+            ("node", "2.3.2"),
+            ("title", &node.title),
+            ("text", &text),
+            ("deadline", "2026年底"),
+            ("supervised", "1"),
+        ]);
+        let Ok(Edit::EditNode { patch, .. }) = edit_of(&plan, &f) else {
+            panic!("an edit of the node");
+        };
+        assert_eq!(
+            patch,
+            NodePatch {
+                deadline: Some(Some("2026年底".to_owned())),
+                ..NodePatch::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_target_form_records_only_what_changed() {
+        let plan = plan();
+        let target = plan.targets.iter().find(|t| t.text.contains("比例达到85%"));
+        let target = target.expect("the road target").clone();
+        let value = target.value.to_string();
+        let year = target.year.map(|y| y.to_string()).unwrap_or_default();
+        let f = form(&[
+            ("op", "edit_target"),
+            ("target", &target.id.0),
+            ("indicator", &target.indicator),
+            ("kind", target.kind.as_str()),
+            ("comparator", target.comparator.symbol()),
+            ("value", &value),
+            ("unit", &target.unit),
+            ("year", &year),
+            ("approx", "1"),
+        ]);
+        let Ok(Edit::EditTarget { patch, .. }) = edit_of(&plan, &f) else {
+            panic!("an edit of the target");
+        };
+        assert_eq!(
+            patch,
+            TargetPatch {
+                approx: Some(true),
+                ..TargetPatch::default()
+            }
+        );
     }
 }
