@@ -265,8 +265,11 @@ test('the office curates a plan, then approves a revised document; the edits sta
   const change = page.locator('#changes article:has-text("推动城乡公共资源均衡配置")');
   assert.equal(await change.count(), 1, await page.textContent('#changes'));
   assert.match(await change.textContent(), /90%/);
-  assert.match(await change.locator('del').first().textContent(), /85%/);
-  assert.match(await change.locator('ins').first().textContent(), /90%/);
+  // Only what changed is marked, in its words: 公路比例达到85% → 90%.
+  const textChange = change.locator('.text-change').first();
+  assert.equal(await textChange.locator('del').textContent(), '85');
+  assert.equal(await textChange.locator('ins').textContent(), '90');
+  assert.match(await textChange.textContent(), /公路比例达到.*%/);
   await fits(page, 'the revision page');
   await page.screenshot({ path: join(shots, 'revision.png'), fullPage: true });
   await page.fill('#approve-reason', '市政府常务会议同意调整乡镇公路目标');

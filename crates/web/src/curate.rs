@@ -682,7 +682,7 @@ pub async fn revision_page(
                 };
                 context! {
                     kind, old => c.old.clone(), new => c.new.clone(), title => c.title.clone(),
-                    fields => c.fields.clone(), texts => ser(&c.texts), uncertain => c.uncertain,
+                    fields => c.fields.clone(), texts => c.texts.iter().map(|(f, o, n)| text_change(f, o, n)).collect::<Vec<_>>(), uncertain => c.uncertain,
                     targets_added => named(&c.targets_added, &rev.document),
                     targets_removed => named(&c.targets_removed, &base),
                     targets_changed => named(&c.targets_changed, &base),
@@ -704,6 +704,36 @@ pub async fn revision_page(
     match result {
         Ok(ctx) => page(&state, &lang, "revision.html", ctx),
         Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// A changed text as the office reads it: the words around the change, what went and what came.
+/// Long texts that differ in a few characters (`85%` → `90%`) show only those, with some context.
+fn text_change(field: &str, old: &str, new: &str) -> minijinja::Value {
+    const CONTEXT: usize = 30;
+    let (a, b): (Vec<char>, Vec<char>) = (old.chars().collect(), new.chars().collect());
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let rest = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let s = |v: &[char], from: usize, to: usize| -> String {
+        v.get(from..to).unwrap_or_default().iter().collect()
+    };
+    let before_from = prefix.saturating_sub(CONTEXT);
+    let after_to = (a.len() - suffix + CONTEXT).min(a.len());
+    context! {
+        field,
+        lead => before_from > 0,
+        before => s(&a, before_from, prefix),
+        old => s(&a, prefix, a.len() - suffix),
+        new => s(&b, prefix, b.len() - suffix),
+        after => s(&a, a.len() - suffix, after_to),
+        trail => after_to < a.len(),
     }
 }
 
