@@ -1,7 +1,8 @@
 // The supervision cycle in a real headless Chromium, as its users do it: the administrator's
 // first login, accounts for two units, a baseline for a target, a round; two unit reporters
 // fill and submit (one with an evidence file); the office returns one and approves the other;
-// the resubmission is approved; target and task statuses and the roll-ups change.
+// the resubmission is approved; target and task statuses and the roll-ups change; the public
+// sees them once the office publishes the round's results.
 //
 // Needs the duban binary (DUBAN_BIN) and Debian's Chromium (CHROMIUM). Screenshots go to
 // target/screenshots/.
@@ -78,12 +79,16 @@ test('open a round, report, return, resubmit, approve: statuses follow', async (
   let admin = await login(office, 'admin', adminPassword);
   await firstPasswordChange(admin, adminPassword, 'Haidong-Office-2025');
 
+  // The road-density target of task 4.1.3, found on the task's page (ids follow the document).
+  await admin.goto(base + '/plans/1/nodes/4.1.3');
+  const road = (await admin.getAttribute('main table a:has-text("建成区路网密度")', 'href')).split('/').pop();
+
   // Before: the road-density target and its task have no data.
-  assert.match(await statusRow(admin, 'target-status', 't18'), /st-no_data/);
+  assert.match(await statusRow(admin, 'target-status', road), /st-no_data/);
   assert.match(await statusRow(admin, 'task-status', '4.1.3'), /st-no_data/);
 
   // Baseline for 建成区路网密度 (6.5 by 2030): 5.0 in 2024, split linearly.
-  await admin.goto(base + '/plans/1/targets/t18');
+  await admin.goto(base + '/plans/1/targets/' + road);
   await admin.fill('#baseline_value', '5.0');
   await admin.fill('#baseline_year', '2024');
   await admin.click('#linear');
@@ -127,9 +132,9 @@ test('open a round, report, return, resubmit, approve: statuses follow', async (
   await jtj.click('#round-reports a:has-text("推动城市道路优化提升")');
   await jtj.fill('#progress', '完成主城区路网加密规划，启动3条断头路打通工程。');
   await jtj.fill('#percent_complete', '20');
-  await jtj.fill('#obs_value_t18', '5.05');
-  await jtj.fill('#obs_date_t18', '2025-03-31');
-  await jtj.fill('#obs_source_t18', '交通运输局路网台账');
+  await jtj.fill(`#obs_value_${road}`, '5.05');
+  await jtj.fill(`#obs_date_${road}`, '2025-03-31');
+  await jtj.fill(`#obs_source_${road}`, '交通运输局路网台账');
   await jtj.setInputFiles('#evidence', evidence);
   await jtj.screenshot({ path: join(shots, 'report-form.png'), fullPage: true });
   await jtj.click('#submit-report');
@@ -167,16 +172,16 @@ test('open a round, report, return, resubmit, approve: statuses follow', async (
   await admin.waitForURL(/reviewed=1/);
   assert.equal(await admin.textContent('#report-status'), '已通过');
   // Pending values did not count: the target still has no data.
-  assert.match(await statusRow(admin, 'target-status', 't18'), /st-no_data/);
+  assert.match(await statusRow(admin, 'target-status', road), /st-no_data/);
 
   // The lead unit sees the comment and its co unit's report, corrects and resubmits.
   await jtj.goto(leadReport);
   assert.equal(await jtj.textContent('#report-status'), '已退回');
   assert.match(await jtj.textContent('main'), /路网密度数据请附统计部门核定材料/);
   assert.match(await jtj.textContent('main'), /完成道路项目用地预审/);
-  assert.equal(await jtj.inputValue('#obs_value_t18'), '5.05');
-  await jtj.fill('#obs_value_t18', '5.1');
-  await jtj.fill('#obs_source_t18', '市统计局核定');
+  assert.equal(await jtj.inputValue(`#obs_value_${road}`), '5.05');
+  await jtj.fill(`#obs_value_${road}`, '5.1');
+  await jtj.fill(`#obs_source_${road}`, '市统计局核定');
   await jtj.click('#submit-report');
   await jtj.waitForURL(/submitted=1/);
   assert.equal(await jtj.locator('.version').count(), 2, 'both versions are kept');
@@ -188,20 +193,40 @@ test('open a round, report, return, resubmit, approve: statuses follow', async (
 
   // After: the target has an approved value behind its milestone; the task has data; the
   // lead unit's roll-up counts them.
-  const target = await statusRow(admin, 'target-status', 't18');
+  const target = await statusRow(admin, 'target-status', road);
   assert.doesNotMatch(target, /st-no_data/);
   assert.doesNotMatch(await statusRow(admin, 'task-status', '4.1.3'), /st-no_data/);
   const unitRow = await admin.locator('#by-unit tr[data-key="市交通运输局"]').textContent();
   assert.doesNotMatch(unitRow, /^\s*$/);
   await admin.screenshot({ path: join(shots, 'status.png'), fullPage: true });
-  await admin.goto(base + '/plans/1/targets/t18');
+
+  // The public sees none of it until the office publishes the round's results.
+  const visitor = await browser.newContext();
+  const anon = await visitor.newPage();
+  const publicStatus = async (table, key) => anon.locator(`#${table} tr[data-key="${key}"] .badge`).first().getAttribute('class');
+  await anon.goto(base + '/plans/1/status');
+  assert.match(await anon.textContent('#public-note'), /调度结果尚未发布/);
+  assert.match(await publicStatus('target-status', road), /st-no_data/);
+  assert.match(await publicStatus('task-status', '4.1.3'), /st-no_data/);
+  assert.equal(await anon.locator('#by-unit').count(), 0, 'the public sees no unit table');
+  await admin.goto(roundUrl);
+  await admin.click('#publish-round button[type=submit]');
+  await admin.waitForSelector('#round-published');
+  await anon.reload();
+  assert.match(await anon.textContent('#public-note'), /2025年3月调度/);
+  assert.equal(await publicStatus('target-status', road), target);
+  assert.doesNotMatch(await publicStatus('task-status', '4.1.3'), /st-no_data/);
+  await anon.screenshot({ path: join(shots, 'status-public.png'), fullPage: true });
+  await visitor.close();
+
+  await admin.goto(base + '/plans/1/targets/' + road);
   assert.match(await admin.textContent('#observations'), /5\.1/);
   await admin.screenshot({ path: join(shots, 'target-status.png'), fullPage: true });
 
   // The audit log shows every step.
   await admin.goto(base + '/admin/audit');
   const actions = await admin.locator('#audit tbody tr td:nth-child(4)').allTextContents();
-  for (const a of ['round.open', 'report.submit', 'report.return', 'report.approve', 'user.create', 'target.settings']) {
+  for (const a of ['round.open', 'round.publish', 'report.submit', 'report.return', 'report.approve', 'user.create', 'target.settings']) {
     assert.ok(actions.includes(a), `${a} in the audit log`);
   }
   await office.close();

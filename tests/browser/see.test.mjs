@@ -156,9 +156,13 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await leader.goto(base + target);
     assert.ok(await drawn(leader, '#target-chart') > 3000, 'the target chart is drawn');
     assert.ok((await leader.locator('#milestones tbody tr').count()) >= 2);
-    const csv = await (await fetch(base + (await leader.getAttribute('#chart-csv', 'href')))).text();
+    // The leader's own download (values are not public before the office publishes a round).
+    const csv = await (await leader.request.get(base + (await leader.getAttribute('#chart-csv', 'href')))).text();
     assert.match(csv, /planned,\d{4}-12-31/);
     assert.match(csv, /observed,/);
+    const anonymous = await (await fetch(base + (await leader.getAttribute('#chart-csv', 'href')))).text();
+    assert.match(anonymous, /planned,\d{4}-12-31/);
+    assert.doesNotMatch(anonymous, /observed,/, 'the public sees no value before a round is published');
     await leader.screenshot({ path: join(shots, `target-chart-${label}.png`), fullPage: true });
     await leader.click('#lang-switch');
     assert.equal(await leader.getAttribute('html', 'lang'), 'en');

@@ -181,21 +181,65 @@ fn fresh(plan: &Plan, prefix: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `Some(new)` when it differs from `old`: a form sends every field, but an edit records only
+/// what the office changed, so that replayed over a revised document it does not put back the
+/// old words of the fields it never touched.
+fn differs<T: PartialEq>(new: Option<T>, old: &T) -> Option<T> {
+    new.filter(|v| v != old)
+}
+
+/// The part of a node form's patch that changes `current`.
+fn node_changes(patch: NodePatch, current: &duban_domain::Node) -> NodePatch {
+    NodePatch {
+        title: differs(patch.title, &current.title),
+        text: differs(patch.text, &current.text.trim().to_owned()),
+        deadline: differs(patch.deadline, &current.deadline),
+        supervised: differs(patch.supervised, &current.supervised),
+        internal: differs(patch.internal, &current.internal),
+    }
+}
+
+/// The part of a target form's patch that changes `current`.
+fn target_changes(patch: TargetPatch, current: &Target) -> TargetPatch {
+    TargetPatch {
+        indicator: differs(patch.indicator, &current.indicator),
+        value: differs(patch.value, &current.value),
+        value_high: differs(patch.value_high, &current.value_high),
+        unit: differs(patch.unit, &current.unit),
+        comparator: differs(patch.comparator, &current.comparator),
+        year: differs(patch.year, &current.year),
+        kind: differs(patch.kind, &current.kind),
+        approx: differs(patch.approx, &current.approx),
+        per_county: differs(patch.per_county, &current.per_county),
+        data_owner: differs(patch.data_owner, &current.data_owner),
+        internal: differs(patch.internal, &current.internal),
+    }
+}
+
 /// The edit a curation form stands for (its hidden `op` names it).
 pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edit, AppError> {
     let node = || NodeId(field(form, "node"));
     let target = || TargetId(field(form, "target"));
     Ok(match field(form, "op").as_str() {
-        "edit_node" => Edit::EditNode {
-            node: node(),
-            patch: NodePatch {
+        "edit_node" => {
+            let patch = NodePatch {
                 title: opt(form, "title"),
-                text: form.get("text").map(|t| t.trim().to_owned()),
+                // Browsers send a textarea's lines with CRLF; the plan keeps LF.
+                text: form
+                    .get("text")
+                    .map(|t| t.replace("\r\n", "\n").trim().to_owned()),
                 deadline: Some(opt(form, "deadline")),
                 supervised: Some(flag(form, "supervised")),
                 internal: Some(flag(form, "internal")),
-            },
-        },
+            };
+            Edit::EditNode {
+                node: node(),
+                patch: match plan.nodes.iter().find(|n| n.id == node()) {
+                    Some(current) => node_changes(patch, current),
+                    None => patch,
+                },
+            }
+        }
         "set_units" => {
             let mut units = Vec::new();
             for i in 0..64 {
@@ -232,20 +276,24 @@ pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edi
         },
         "edit_target" => {
             let t = target_fields(form, "", target(), NodeId::default())?;
+            let patch = TargetPatch {
+                indicator: Some(t.indicator),
+                value: Some(t.value),
+                value_high: Some(t.value_high),
+                unit: Some(t.unit),
+                comparator: Some(t.comparator),
+                year: Some(t.year),
+                kind: Some(t.kind),
+                approx: Some(t.approx),
+                per_county: Some(t.per_county),
+                data_owner: Some(t.data_owner),
+                internal: Some(t.internal),
+            };
             Edit::EditTarget {
                 target: target(),
-                patch: TargetPatch {
-                    indicator: Some(t.indicator),
-                    value: Some(t.value),
-                    value_high: Some(t.value_high),
-                    unit: Some(t.unit),
-                    comparator: Some(t.comparator),
-                    year: Some(t.year),
-                    kind: Some(t.kind),
-                    approx: Some(t.approx),
-                    per_county: Some(t.per_county),
-                    data_owner: Some(t.data_owner),
-                    internal: Some(t.internal),
+                patch: match plan.targets.iter().find(|g| g.id == target()) {
+                    Some(current) => target_changes(patch, current),
+                    None => patch,
                 },
             }
         }
@@ -634,7 +682,7 @@ pub async fn revision_page(
                 };
                 context! {
                     kind, old => c.old.clone(), new => c.new.clone(), title => c.title.clone(),
-                    fields => c.fields.clone(), texts => ser(&c.texts), uncertain => c.uncertain,
+                    fields => c.fields.clone(), texts => c.texts.iter().map(|(f, o, n)| text_change(f, o, n)).collect::<Vec<_>>(), uncertain => c.uncertain,
                     targets_added => named(&c.targets_added, &rev.document),
                     targets_removed => named(&c.targets_removed, &base),
                     targets_changed => named(&c.targets_changed, &base),
@@ -656,6 +704,36 @@ pub async fn revision_page(
     match result {
         Ok(ctx) => page(&state, &lang, "revision.html", ctx),
         Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+/// A changed text as the office reads it: the words around the change, what went and what came.
+/// Long texts that differ in a few characters (`85%` → `90%`) show only those, with some context.
+fn text_change(field: &str, old: &str, new: &str) -> minijinja::Value {
+    const CONTEXT: usize = 30;
+    let (a, b): (Vec<char>, Vec<char>) = (old.chars().collect(), new.chars().collect());
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let rest = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let s = |v: &[char], from: usize, to: usize| -> String {
+        v.get(from..to).unwrap_or_default().iter().collect()
+    };
+    let before_from = prefix.saturating_sub(CONTEXT);
+    let after_to = (a.len() - suffix + CONTEXT).min(a.len());
+    context! {
+        field,
+        lead => before_from > 0,
+        before => s(&a, before_from, prefix),
+        old => s(&a, prefix, a.len() - suffix),
+        new => s(&b, prefix, b.len() - suffix),
+        after => s(&a, a.len() - suffix, after_to),
+        trail => after_to < a.len(),
     }
 }
 
@@ -755,5 +833,80 @@ pub async fn decide_revision(
     match result {
         Ok(to) => Redirect::to(&to).into_response(),
         Err(e) => error_page(&state, &lang, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        duban_import::parse(include_str!(
+            "../../../fixtures/plans/haidong-action-plan-2024.txt"
+        ))
+    }
+
+    fn form(fields: &[(&str, &str)]) -> HashMap<String, String> {
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_node_form_records_only_what_changed() {
+        let plan = plan();
+        let node = plan.nodes.iter().find(|n| n.id.0 == "2.3.2").cloned();
+        let node = node.expect("task 2.3.2");
+        // The browser sends the text back with CRLF line ends and every field.
+        let text = node.text.replace('\n', "\r\n");
+        let f = form(&[
+            ("op", "edit_node"),
+            ("node", "2.3.2"),
+            ("title", &node.title),
+            ("text", &text),
+            ("deadline", "2026年底"),
+            ("supervised", "1"),
+        ]);
+        let Ok(Edit::EditNode { patch, .. }) = edit_of(&plan, &f) else {
+            panic!("an edit of the node");
+        };
+        assert_eq!(
+            patch,
+            NodePatch {
+                deadline: Some(Some("2026年底".to_owned())),
+                ..NodePatch::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_target_form_records_only_what_changed() {
+        let plan = plan();
+        let target = plan.targets.iter().find(|t| t.text.contains("比例达到85%"));
+        let target = target.expect("the road target").clone();
+        let value = target.value.to_string();
+        let year = target.year.map(|y| y.to_string()).unwrap_or_default();
+        let f = form(&[
+            ("op", "edit_target"),
+            ("target", &target.id.0),
+            ("indicator", &target.indicator),
+            ("kind", target.kind.as_str()),
+            ("comparator", target.comparator.symbol()),
+            ("value", &value),
+            ("unit", &target.unit),
+            ("year", &year),
+            ("approx", "1"),
+        ]);
+        let Ok(Edit::EditTarget { patch, .. }) = edit_of(&plan, &f) else {
+            panic!("an edit of the target");
+        };
+        assert_eq!(
+            patch,
+            TargetPatch {
+                approx: Some(true),
+                ..TargetPatch::default()
+            }
+        );
     }
 }
