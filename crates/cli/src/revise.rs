@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use duban_domain::revision::{self, ChangeKind};
+use duban_domain::revision::ChangeKind;
 use duban_store::{Actor, StoreError};
 
 use crate::Lang;
@@ -99,12 +99,11 @@ pub fn revision(args: &RevisionArgs, lang: Lang) -> ExitCode {
                 Ok(lines.join("\n"))
             }
             RevisionAction::Show { revision: id } => {
-                let rev = store.revision(*id).await?.ok_or_else(|| not_found(*id))?;
-                let base = store
-                    .plan(rev.plan_id, Some(rev.base_version))
+                let p = store
+                    .revision_preview(*id)
                     .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("计划 {}", rev.plan_id)))?;
-                let changes = revision::diff(&base, &rev.document, &rev.matching);
+                    .ok_or_else(|| not_found(*id))?;
+                let (rev, changes) = (&p.revision, &p.changes);
                 let mut lines = vec![match lang {
                     Lang::Zh => format!(
                         "修订 {}（{}），基于第 {} 版：变化 {} 处，待确认匹配 {} 项",
@@ -123,7 +122,7 @@ pub fn revision(args: &RevisionArgs, lang: Lang) -> ExitCode {
                         rev.matching.uncertain().count()
                     ),
                 }];
-                for c in &changes {
+                for c in changes {
                     let kind = match (lang, c.kind) {
                         (Lang::Zh, ChangeKind::Added) => "新增",
                         (Lang::Zh, ChangeKind::Removed) => "删除",
@@ -140,6 +139,12 @@ pub fn revision(args: &RevisionArgs, lang: Lang) -> ExitCode {
                         c.new.as_deref().unwrap_or("-"),
                         c.title
                     ));
+                }
+                for e in &p.superseded {
+                    lines.push(match lang {
+                        Lang::Zh => format!("被新文稿取代的修改 {}：{}", e.id, e.reason),
+                        Lang::En => format!("edit {} superseded: {}", e.id, e.reason),
+                    });
                 }
                 Ok(lines.join("\n"))
             }

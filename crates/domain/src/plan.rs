@@ -37,6 +37,12 @@ pub struct Plan {
     pub horizon: Option<i32>,
 }
 
+impl Default for Plan {
+    fn default() -> Self {
+        Self::new("")
+    }
+}
+
 impl Plan {
     /// An empty plan with the given title.
     pub fn new(title: impl Into<String>) -> Self {

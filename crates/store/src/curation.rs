@@ -39,18 +39,33 @@ pub(crate) async fn document(
     Ok(Some(plan))
 }
 
-/// The office's edits of a plan, in order.
+/// The office's edits of a plan in force (not superseded by a revision), in order.
 pub(crate) async fn edits(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Edit>> {
-    let rows = sqlx::query("SELECT id, edit_json FROM plan_edits WHERE plan_id = $1 ORDER BY id")
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    Ok(edits_with_ids(conn, plan_id)
+        .await?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect())
+}
+
+/// The edits in force with their ids.
+pub(crate) async fn edits_with_ids(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+) -> Result<Vec<(i64, Edit)>> {
+    let rows = sqlx::query(
+        "SELECT id, edit_json FROM plan_edits WHERE plan_id = $1 AND superseded_in IS NULL ORDER BY id",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get(0)?;
             let text: String = r.try_get(1)?;
-            serde_json::from_str(&text)
-                .map_err(|e| StoreError::Corrupt(format!("计划修订记录 {id}：{e}")))
+            let edit = serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("计划修订记录 {id}：{e}")))?;
+            Ok((id, edit))
         })
         .collect()
 }
@@ -98,6 +113,11 @@ pub(crate) async fn edit(
         .ok_or_else(|| StoreError::NotFound(format!("计划 {plan_id}")))?;
     curation::check(&before, edit).map_err(StoreError::Invalid)?;
     let after = curation::apply(&before, std::slice::from_ref(edit)).0;
+    if after == before {
+        return Err(StoreError::Invalid(
+            "此修改与现有内容相同，未保存".to_owned(),
+        ));
+    }
     let text = serde_json::to_string(edit).map_err(|e| StoreError::Database(e.to_string()))?;
     let id: i64 = sqlx::query(
         "INSERT INTO plan_edits (plan_id, edit_json, reason, actor_user_id, created_at)
@@ -182,7 +202,7 @@ fn subject(plan: &Plan, edit: &Edit) -> (&'static str, String, Option<serde_json
 /// The edits of a plan with who made them, when and why, oldest first.
 pub(crate) async fn edit_records(store: &SqlStore, plan_id: i64) -> Result<Vec<EditRecord>> {
     let rows = sqlx::query(
-        "SELECT e.id, e.edit_json, e.reason, e.actor_user_id, u.display_name, e.created_at
+        "SELECT e.id, e.edit_json, e.reason, e.actor_user_id, u.display_name, e.created_at, e.superseded_in
          FROM plan_edits e LEFT JOIN users u ON u.id = e.actor_user_id
          WHERE e.plan_id = $1 ORDER BY e.id",
     )
@@ -201,6 +221,7 @@ pub(crate) async fn edit_records(store: &SqlStore, plan_id: i64) -> Result<Vec<E
                 actor_user_id: r.try_get(3)?,
                 actor_name: r.try_get(4)?,
                 created_at: r.try_get(5)?,
+                superseded_in: r.try_get(6)?,
             })
         })
         .collect()

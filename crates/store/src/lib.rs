@@ -215,6 +215,11 @@ pub trait Store: Send + Sync {
     /// A plan's revisions, newest first.
     async fn revisions(&self, plan_id: i64) -> Result<Vec<RevisionRecord>>;
 
+    /// A revision with the diff the office approves (from the plan as served now to the plan as
+    /// served after approval) and the office's edits the new document supersedes; for an
+    /// approved revision, what it did.
+    async fn revision_preview(&self, revision_id: i64) -> Result<Option<RevisionPreview>>;
+
     /// The office decides one pairing of a pending revision (`old: None`: the item is new).
     async fn decide_revision_match(
         &self,

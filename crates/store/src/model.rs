@@ -499,6 +499,27 @@ pub struct EditRecord {
     pub actor_name: Option<String>,
     /// When (unix seconds).
     pub created_at: i64,
+    /// The version whose document stated anew what the edit corrected: the edit gave way.
+    pub superseded_in: Option<i64>,
+}
+
+/// What approving a revision would do: the diff of the plan as served, and the office's edits
+/// the new document supersedes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevisionPreview {
+    /// The revision.
+    pub revision: RevisionRecord,
+    /// From the plan as served now to the plan as served after approval (the diff the office
+    /// approves; for a decided revision, what it did).
+    pub changes: Vec<duban_domain::revision::Change>,
+    /// Edits that give way to the new document.
+    pub superseded: Vec<EditRecord>,
+    /// The plan as served before (what the diff's old keys name).
+    #[serde(skip)]
+    pub before: duban_domain::Plan,
+    /// The plan as served after approval (what the diff's new keys name).
+    #[serde(skip)]
+    pub after: duban_domain::Plan,
 }
 
 /// Where a revision stands.

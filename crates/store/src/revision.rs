@@ -13,7 +13,9 @@ use sqlx::{Acquire, AnyConnection, Row};
 use crate::audit;
 use crate::curation::{self, effective, sync_rows};
 use crate::import::store_version;
-use crate::model::{Actor, RevisionRecord, RevisionStatus, WithdrawnItem};
+use crate::model::{
+    Actor, EditRecord, RevisionPreview, RevisionRecord, RevisionStatus, WithdrawnItem,
+};
 use crate::sql::SqlStore;
 use crate::{ImportOutcome, Imported, Result, Source, StoreError, now};
 
@@ -60,11 +62,14 @@ pub(crate) async fn propose(
             revision: Some(row.try_get(0)?),
         });
     }
-    let base = effective(tx, plan_id, None)
+    let served = effective(tx, plan_id, None)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("计划 {plan_id}")))?;
-    let matching = revision::match_plans(&base, plan);
-    let changes = revision::diff(&base, plan, &matching);
+    let document = curation::document(tx, plan_id, None)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("计划 {plan_id}")))?;
+    let matching = revision::match_plans(&revision::matching_base(&document, &served), plan);
+    let changes = outcome(tx, plan_id, plan, &matching).await?.changes;
     let matching_json =
         serde_json::to_string(&matching).map_err(|e| StoreError::Database(e.to_string()))?;
     let id: i64 = sqlx::query(
@@ -103,6 +108,106 @@ pub(crate) async fn propose(
         outcome: ImportOutcome::Revision,
         revision: Some(id),
     })
+}
+
+/// What approving `document` over the plan's version in force would give, as the next version.
+struct Outcome {
+    version: i64,
+    keyed: duban_domain::Plan,
+    superseded: Vec<usize>,
+    changes: Vec<duban_domain::revision::Change>,
+    served: duban_domain::Plan,
+}
+
+async fn outcome(
+    tx: &mut AnyConnection,
+    plan_id: i64,
+    document: &Plan,
+    matching: &duban_domain::revision::Matching,
+) -> Result<Outcome> {
+    let base = curation::document(tx, plan_id, None)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("计划 {plan_id}")))?;
+    let edits = curation::edits(tx, plan_id).await?;
+    let used = used_keys(tx, plan_id).await?;
+    let last: i64 = sqlx::query("SELECT MAX(version) FROM plan_versions WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let version = last + 1;
+    let p = revision::preview(&base, document, matching, &edits, &used, version);
+    Ok(Outcome {
+        version,
+        keyed: p.keyed,
+        superseded: p.superseded,
+        changes: p.changes,
+        served: p.served,
+    })
+}
+
+/// A revision with its diff and the edits it supersedes: for a pending one, what approving it
+/// would do; for an approved one, what it did (from its audit event); for a rejected one, none.
+pub(crate) async fn preview(store: &SqlStore, revision_id: i64) -> Result<Option<RevisionPreview>> {
+    let mut conn = store.pool.acquire().await?;
+    let Some(rev) = load(&mut conn, revision_id).await? else {
+        return Ok(None);
+    };
+    let records = curation::edit_records(store, rev.plan_id).await?;
+    let before = effective(&mut conn, rev.plan_id, Some(rev.base_version))
+        .await?
+        .unwrap_or_default();
+    let (changes, superseded, after) = match rev.status {
+        RevisionStatus::Pending => {
+            let o = outcome(&mut conn, rev.plan_id, &rev.document, &rev.matching).await?;
+            let in_force: Vec<EditRecord> = records
+                .into_iter()
+                .filter(|e| e.superseded_in.is_none())
+                .collect();
+            let superseded = o
+                .superseded
+                .iter()
+                .filter_map(|i| in_force.get(*i).cloned())
+                .collect();
+            (o.changes, superseded, o.served)
+        }
+        RevisionStatus::Approved => {
+            let row = sqlx::query(
+                "SELECT after_json FROM audit_events WHERE action = 'plan.revision.approve' AND entity_id = $1
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(revision_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+            let after: Option<String> = match row {
+                Some(r) => r.try_get(0)?,
+                None => None,
+            };
+            let changes = after
+                .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+                .and_then(|v| serde_json::from_value(v.get("changes")?.clone()).ok())
+                .unwrap_or_default();
+            let superseded = records
+                .into_iter()
+                .filter(|e| e.superseded_in.is_some() && e.superseded_in == rev.version)
+                .collect();
+            let after = match rev.version {
+                Some(v) => effective(&mut conn, rev.plan_id, Some(v))
+                    .await?
+                    .unwrap_or_default(),
+                None => Plan::default(),
+            };
+            (changes, superseded, after)
+        }
+        RevisionStatus::Rejected => (Vec::new(), Vec::new(), Plan::default()),
+    };
+    Ok(Some(RevisionPreview {
+        revision: rev,
+        changes,
+        superseded,
+        before,
+        after,
+    }))
 }
 
 async fn load(conn: &mut AnyConnection, revision_id: i64) -> Result<Option<RevisionRecord>> {
@@ -304,26 +409,39 @@ pub(crate) async fn approve(
             rev.base_version
         )));
     }
-    let base = effective(&mut tx, rev.plan_id, None)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("计划 {}", rev.plan_id)))?;
-    let changes = revision::diff(&base, &rev.document, &rev.matching);
-    let used = used_keys(&mut tx, rev.plan_id).await?;
-    let last: i64 = sqlx::query("SELECT MAX(version) FROM plan_versions WHERE plan_id = $1")
-        .bind(rev.plan_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-    let version = last + 1;
-    let keyed = revision::rekey(&rev.document, &rev.matching, &used, version);
-    let json = serde_json::to_string(&keyed).map_err(|e| StoreError::Database(e.to_string()))?;
+    let edits = curation::edits_with_ids(&mut tx, rev.plan_id).await?;
+    let preview = outcome(&mut tx, rev.plan_id, &rev.document, &rev.matching).await?;
+    let version = preview.version;
+    let json =
+        serde_json::to_string(&preview.keyed).map_err(|e| StoreError::Database(e.to_string()))?;
     let source = source_of(&mut tx, revision_id).await?;
     let base_version_id = crate::rounds::current_version_id(&mut tx, rev.plan_id).await?;
-    let version_id = store_version(&mut tx, rev.plan_id, version, &source, &keyed, &json).await?;
+    let version_id = store_version(
+        &mut tx,
+        rev.plan_id,
+        version,
+        &source,
+        &preview.keyed,
+        &json,
+    )
+    .await?;
+    // Edits whose text the new document states anew give way to it.
+    let mut superseded = Vec::new();
+    for i in &preview.superseded {
+        if let Some((id, _)) = edits.get(*i) {
+            sqlx::query("UPDATE plan_edits SET superseded_in = $1 WHERE id = $2")
+                .bind(version)
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+            superseded.push(*id);
+        }
+    }
     let served = effective(&mut tx, rev.plan_id, None)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("计划 {}", rev.plan_id)))?;
-    sync_rows(&mut tx, version_id, Some(&keyed), &served).await?;
+    sync_rows(&mut tx, version_id, Some(&preview.keyed), &served).await?;
+    let changes = preview.changes;
     carry_over(&mut tx, base_version_id, version_id).await?;
     sqlx::query(
         "UPDATE plan_revisions SET status = 'approved', decided_by = $1, decided_at = $2, reason = $3,
@@ -350,6 +468,7 @@ pub(crate) async fn approve(
         Some(&serde_json::json!({ "version": rev.base_version })),
         Some(&serde_json::json!({
             "plan_id": rev.plan_id, "version": version, "reason": reason, "changes": changes,
+            "superseded_edits": superseded,
         })),
     )
     .await?;

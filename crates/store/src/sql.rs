@@ -160,6 +160,10 @@ impl Store for SqlStore {
         revision::list(self, plan_id).await
     }
 
+    async fn revision_preview(&self, revision_id: i64) -> Result<Option<RevisionPreview>> {
+        revision::preview(self, revision_id).await
+    }
+
     async fn decide_revision_match(
         &self,
         actor: &Actor,

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 use duban_domain::curation::{Edit, NodePatch, TargetPatch};
-use duban_domain::revision::{self, ChangeKind, ItemKind};
+use duban_domain::revision::{ChangeKind, ItemKind};
 use duban_domain::supervision::{AccountRole, Baseline, Milestone};
 use duban_domain::{Contact, Person, Plan};
 use duban_store::{Decision, ImportOutcome, NewObservation, ReportFilter, RoundScope, Submission};
@@ -158,6 +158,22 @@ async fn a_revised_plan_keeps_every_fact_on_its_indicator() {
             .await
             .unwrap();
         }
+        // The office also rewrote 4.1.3's text; the revised document rewords it anew, so that
+        // edit gives way while the deadline and the people stay.
+        s.edit_plan(
+            &office,
+            plan_id,
+            &Edit::EditNode {
+                node: reworded.id.clone(),
+                patch: NodePatch {
+                    text: Some("办公室改写的正文".into()),
+                    ..NodePatch::default()
+                },
+            },
+            "原文表述不清",
+        )
+        .await
+        .unwrap();
         let edited_target = v1.targets.iter().find(|t| t.node.0 == "4.1.3").cloned();
         if let Some(t) = &edited_target {
             s.edit_plan(
@@ -228,8 +244,17 @@ async fn a_revised_plan_keeps_every_fact_on_its_indicator() {
             .await
             .unwrap()
             .unwrap();
-        let base = s.plan(plan_id, None).await.unwrap().unwrap();
-        let changes = revision::diff(&base, &rev.document, &rev.matching);
+        let preview = s.revision_preview(rev.id).await.unwrap().unwrap();
+        let changes = preview.changes.clone();
+        assert_eq!(
+            preview
+                .superseded
+                .iter()
+                .map(|e| e.reason.as_str())
+                .collect::<Vec<_>>(),
+            ["原文表述不清"],
+            "only the text edit gives way to the new document"
+        );
         assert_eq!(changes.len(), 4, "{changes:#?}");
         let of = |title: &str| changes.iter().find(|c| c.title == title).unwrap();
         assert_eq!(of(DELETED).kind, ChangeKind::Removed);
@@ -300,6 +325,19 @@ async fn a_revised_plan_keeps_every_fact_on_its_indicator() {
                 n.title
             );
         }
+        let now = task_by_title(&v2, &reworded.title);
+        assert!(
+            now.text.contains("有效缓解过境路段的交通拥堵"),
+            "{}",
+            now.text
+        );
+        assert!(
+            s.plan_edits(plan_id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.reason == "原文表述不清" && e.superseded_in == Some(2))
+        );
         for title in [MOVED, reworded.title.as_str()] {
             let n = task_by_title(&v2, title);
             assert_eq!(n.deadline.as_deref(), Some("2027年底"), "{title}");
@@ -361,6 +399,7 @@ async fn v1_with_edits(s: &std::sync::Arc<dyn duban_store::Store>, plan_id: i64)
         .await
         .unwrap()
         .into_iter()
+        .filter(|e| e.superseded_in.is_none())
         .map(|e| e.edit)
         .collect();
     duban_domain::curation::apply(&doc, &edits).0

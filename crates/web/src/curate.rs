@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use duban_domain::curation::{Edit, NodePatch, TargetPatch};
-use duban_domain::revision::{self, ChangeKind, ItemKind};
+use duban_domain::revision::{ChangeKind, ItemKind};
 use duban_domain::{
     Assignment, Comparator, Contact, NodeId, Person, Plan, ProjectId, Role, Target, TargetId,
     TargetKind,
@@ -643,18 +643,19 @@ pub async fn revision_page(
     let result = async {
         let (id, plan) = load(&state, &raw).await?;
         let rev_id: i64 = rev.parse().map_err(|_| AppError::NotFound)?;
-        let rev = state
+        let preview = state
             .store
-            .revision(rev_id)
+            .revision_preview(rev_id)
             .await?
-            .filter(|r| r.plan_id == id)
+            .filter(|p| p.revision.plan_id == id)
             .ok_or(AppError::NotFound)?;
-        let base = state
-            .store
-            .plan(id, Some(rev.base_version))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let changes = revision::diff(&base, &rev.document, &rev.matching);
+        let (rev, base, after) = (&preview.revision, &preview.before, &preview.after);
+        let changes = &preview.changes;
+        let superseded: Vec<_> = preview
+            .superseded
+            .iter()
+            .map(|e| context! { what => describe(&e.edit), reason => e.reason.clone(), who => e.actor_name.clone() })
+            .collect();
         let uncertain: Vec<_> = rev
             .matching
             .uncertain()
@@ -662,7 +663,7 @@ pub async fn revision_page(
                 context! {
                     kind => ser(&p.kind), new => p.new.clone(), old => p.old.clone(), score => format!("{:.2}", p.score),
                     new_text => item_text(&rev.document, p.kind, &p.new),
-                    old_text => p.old.as_deref().map(|o| item_text(&base, p.kind, o)),
+                    old_text => p.old.as_deref().map(|o| item_text(base, p.kind, o)),
                 }
             })
             .collect();
@@ -683,18 +684,18 @@ pub async fn revision_page(
                 context! {
                     kind, old => c.old.clone(), new => c.new.clone(), title => c.title.clone(),
                     fields => c.fields.clone(), texts => c.texts.iter().map(|(f, o, n)| text_change(f, o, n)).collect::<Vec<_>>(), uncertain => c.uncertain,
-                    targets_added => named(&c.targets_added, &rev.document),
-                    targets_removed => named(&c.targets_removed, &base),
-                    targets_changed => named(&c.targets_changed, &base),
-                    projects_added => c.projects_added.iter().map(|k| item_text(&rev.document, ItemKind::Project, k)).collect::<Vec<_>>(),
-                    projects_removed => c.projects_removed.iter().map(|k| item_text(&base, ItemKind::Project, k)).collect::<Vec<_>>(),
+                    targets_added => named(&c.targets_added, after),
+                    targets_removed => named(&c.targets_removed, base),
+                    targets_changed => named(&c.targets_changed, after),
+                    projects_added => c.projects_added.iter().map(|k| item_text(after, ItemKind::Project, k)).collect::<Vec<_>>(),
+                    projects_removed => c.projects_removed.iter().map(|k| item_text(base, ItemKind::Project, k)).collect::<Vec<_>>(),
                 }
             })
             .collect();
         Ok::<_, AppError>(context! {
             ..plan_ctx(id, &plan),
             ..context! {
-                revision => ser(&rev), changes, uncertain,
+                revision => ser(rev), changes, uncertain, superseded,
                 at => crate::view::local_time(rev.created_at, state.config.utc_offset_hours),
                 decided_at => rev.decided_at.map(|t| crate::view::local_time(t, state.config.utc_offset_hours)),
             }

@@ -7,7 +7,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use duban_domain::curation::Edit;
-use duban_domain::revision::{self, ItemKind};
+use duban_domain::revision::ItemKind;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -88,31 +88,25 @@ pub async fn revisions(State(state): State<AppState>, Path(raw): Path<String>) -
     Ok(Json(json!({ "revisions": revisions })).into_response())
 }
 
-/// `GET /api/v1/plans/{plan}/revisions/{revision}`: the revision, its diff, pairings to decide.
+/// `GET /api/v1/plans/{plan}/revisions/{revision}`: the revision, the diff of the plan as served
+/// that approving it gives, the office's edits it supersedes, and the pairings to decide.
 pub async fn revision(
     State(state): State<AppState>,
     Path((raw, rev)): Path<(String, String)>,
 ) -> ApiResult {
     let id = id_of(&raw)?;
-    let rev = state
+    let p = state
         .store
-        .revision(id_of(&rev)?)
+        .revision_preview(id_of(&rev)?)
         .await
         .map_err(AppError::from)?
-        .filter(|r| r.plan_id == id)
+        .filter(|p| p.revision.plan_id == id)
         .ok_or(AppError::NotFound)?;
-    let base = state
-        .store
-        .plan(id, Some(rev.base_version))
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
-    let changes = revision::diff(&base, &rev.document, &rev.matching);
-    let uncertain: Vec<_> = rev.matching.uncertain().cloned().collect();
-    Ok(
-        Json(json!({ "revision": rev, "changes": changes, "uncertain": uncertain }))
-            .into_response(),
-    )
+    let uncertain: Vec<_> = p.revision.matching.uncertain().cloned().collect();
+    Ok(Json(json!({
+        "revision": p.revision, "changes": p.changes, "superseded": p.superseded, "uncertain": uncertain
+    }))
+    .into_response())
 }
 
 #[derive(Deserialize)]

@@ -32,6 +32,37 @@ impl Lang {
 /// (key, 中文, English)
 const WORDS: &[(&str, &str, &str)] = &[
     ("app", "督办", "Duban"),
+    ("approx_short", "约数", "approximate"),
+    (
+        "every_year",
+        "每年考核（常态底线）",
+        "every year (standing threshold)",
+    ),
+    (
+        "due_at_horizon",
+        "原文未写年份，以规划期末 {} 年为期限",
+        "no year stated: due at the end of the plan period, {}",
+    ),
+    (
+        "per_county_help",
+        "各县区分别考核",
+        "each county graded on its own share",
+    ),
+    (
+        "descriptive_note",
+        "描述性段落：不作为调度任务，不要求填报。",
+        "Descriptive text: not a task, nobody reports on it.",
+    ),
+    (
+        "superseded_edits",
+        "新文稿取代的校对修改",
+        "Edits the new document supersedes",
+    ),
+    (
+        "superseded_help",
+        "新文稿对这些内容作了新的表述，批准后以新文稿为准，这些修改不再生效（记录保留）。",
+        "The new document states these anew: once approved it prevails and these edits no longer apply (they stay on record).",
+    ),
     ("versions_of_plan", "各版本", "Versions"),
     (
         "viewing_version",

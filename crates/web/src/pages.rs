@@ -365,6 +365,13 @@ pub async fn node(
         line => node.line,
         responsible_raw => node.responsible_raw.clone(),
         deadline => node.deadline.clone(),
+        descriptive => !node.supervised && !node.responsible.is_empty(),
+        // Names and posts are the 责任清单's; telephone numbers only for those signed in.
+        people => node.people.iter().map(|c| {
+            let signed = !public_audience(&lang);
+            let person = |p: &Option<duban_domain::Person>| p.as_ref().map(|p| context! { name => p.name.clone(), post => p.post.clone(), phone => signed.then(|| p.phone.clone()) });
+            context! { unit => c.unit.clone(), leader => person(&c.leader), responsible => person(&c.responsible), liaison => person(&c.liaison) }
+        }).collect::<Vec<_>>(),
         work_plan => node.work_plan.iter().map(|w| context! { label => w.label.clone(), lines => w.text.lines().map(str::to_owned).collect::<Vec<_>>() }).collect::<Vec<_>>(),
         leads => units(Role::Lead), cos => units(Role::Co), implementers => units(Role::Implementer),
         crumbs => ser(&view::breadcrumbs(&plan, node)),
@@ -492,6 +499,7 @@ pub async fn target(
     let ctx = context! {
         chart => ser(&chart), chart_json,
         row => ser(&TargetRow::of(t)), target => ser(t), comparator => t.comparator.symbol(), node => ser(&node),
+        horizon => plan.operative_horizon(),
         settings => ser(&settings), milestones => ser(&status.milestones), assessment => ser(&status.assessment),
         method => ser(&duban_domain::supervision::StatusMethod::parse(&facts.method).unwrap_or_default()),
         observations => ser(&observations),

@@ -1,6 +1,6 @@
 //! The diff the office reviews: one entry per node added, removed, moved or changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::matching::same_value;
 use super::similarity::*;
@@ -34,12 +34,28 @@ impl<'a> Side<'a> {
     }
 }
 
+/// A node's units as the office reads them: `市交通运输局（牵头）、市公安局（配合）`.
 pub(super) fn units_text(n: &Node) -> String {
     n.responsible
         .iter()
-        .map(|a| format!("{}({})", a.unit, a.role.as_str()))
+        .map(|a| {
+            let role = match a.role {
+                crate::Role::Lead => "牵头",
+                crate::Role::Co => "配合",
+                crate::Role::Implementer => "实施",
+            };
+            format!("{}（{role}）", a.unit)
+        })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// A node's units with their roles, order aside.
+pub(super) fn units_set(n: &Node) -> BTreeSet<(String, &'static str)> {
+    n.responsible
+        .iter()
+        .map(|a| (a.unit.clone(), a.role.as_str()))
+        .collect()
 }
 
 pub(super) fn target_differs(a: &Target, b: &Target) -> bool {

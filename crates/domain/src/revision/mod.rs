@@ -137,6 +137,7 @@ pub const SURE: f64 = 0.98;
 mod diff;
 mod matching;
 mod rekey;
+mod served;
 mod similarity;
 #[cfg(test)]
 mod tests;
@@ -144,3 +145,4 @@ mod tests;
 pub use diff::diff;
 pub use matching::match_plans;
 pub use rekey::rekey;
+pub use served::{Preview, matching_base, preview};

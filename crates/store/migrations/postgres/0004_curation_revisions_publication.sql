@@ -9,7 +9,9 @@ CREATE TABLE plan_edits (
     edit_json TEXT NOT NULL,
     reason TEXT NOT NULL,
     actor_user_id BIGINT REFERENCES users (id),
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL,
+    -- The version whose document stated anew what the edit corrected (the edit gives way).
+    superseded_in BIGINT
 );
 CREATE INDEX plan_edits_by_plan ON plan_edits (plan_id, id);
 

@@ -9,7 +9,9 @@ CREATE TABLE plan_edits (
     edit_json TEXT NOT NULL,
     reason TEXT NOT NULL,
     actor_user_id INTEGER REFERENCES users (id),
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    -- The version whose document stated anew what the edit corrected (the edit gives way).
+    superseded_in INTEGER
 );
 CREATE INDEX plan_edits_by_plan ON plan_edits (plan_id, id);
 
