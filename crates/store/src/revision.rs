@@ -279,10 +279,7 @@ pub(crate) async fn approve(
     row_version: i64,
     reason: &str,
 ) -> Result<i64> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(StoreError::Invalid("请填写批准理由".to_owned()));
-    }
+    let reason = curation::reason_ok(reason, "请填写批准理由")?;
     let _write = store.write_guard().await;
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -365,10 +362,7 @@ pub(crate) async fn reject(
     row_version: i64,
     reason: &str,
 ) -> Result<()> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(StoreError::Invalid("请填写退回理由".to_owned()));
-    }
+    let reason = curation::reason_ok(reason, "请填写退回理由")?;
     let _write = store.write_guard().await;
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
