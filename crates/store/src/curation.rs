@@ -143,6 +143,23 @@ pub(crate) async fn edit(
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("计划 {plan_id}")))?;
     curation::check(&before, edit).map_err(StoreError::Invalid)?;
+    // A key is never reused: not a deleted target's, a withdrawn item's, nor one an earlier
+    // edit gave (facts recorded under it would pass to the new item).
+    let new_keys: Vec<&str> = match edit {
+        Edit::AddTarget { target } => vec![target.id.0.as_str()],
+        Edit::SplitTarget { parts, .. } => parts.iter().skip(1).map(|t| t.id.0.as_str()).collect(),
+        Edit::AddNode { node } => vec![node.id.0.as_str()],
+        Edit::AddProject { project } => vec![project.id.0.as_str()],
+        _ => Vec::new(),
+    };
+    if !new_keys.is_empty() {
+        let used = crate::revision::used_keys(&mut tx, plan_id).await?;
+        if let Some(k) = new_keys.iter().find(|k| used.contains(**k)) {
+            return Err(StoreError::Invalid(format!(
+                "编号“{k}”已被本计划使用过（含已删除或已撤销的条目），请换一个编号"
+            )));
+        }
+    }
     let after = curation::apply(&before, std::slice::from_ref(edit)).0;
     let text = serde_json::to_string(edit).map_err(|e| StoreError::Database(e.to_string()))?;
     let id: i64 = sqlx::query(

@@ -238,7 +238,7 @@ pub(crate) async fn decide(
 }
 
 /// Every key the plan has ever used, of every kind, in any version or edit.
-async fn used_keys(tx: &mut AnyConnection, plan_id: i64) -> Result<BTreeSet<String>> {
+pub(crate) async fn used_keys(tx: &mut AnyConnection, plan_id: i64) -> Result<BTreeSet<String>> {
     let mut used = BTreeSet::new();
     for sql in [
         "SELECT n.node_key FROM nodes n JOIN plan_versions v ON v.id = n.plan_version_id WHERE v.plan_id = $1",

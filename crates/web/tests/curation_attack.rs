@@ -447,6 +447,59 @@ async fn accepted_edits_leave_every_page_loadable_and_escaped() {
     }
 }
 
+#[tokio::test]
+async fn a_deleted_targets_key_is_never_given_to_a_new_one() {
+    for w in World::on_every_backend("cur-keys").await {
+        let office = w.session("reviewer").await;
+        let plan = w.store.plan(w.plan_id, None).await.unwrap().unwrap();
+        let t = target_on_task(&plan);
+        let obs = w
+            .api(
+                "POST",
+                &format!("/api/v1/plans/{}/targets/{t}/observations", w.plan_id),
+                &office,
+                json!({ "observed_on": "2025-03-31", "value": 42.0, "source": "月报" }),
+            )
+            .await;
+        assert!(obs.status.is_success(), "{}", obs.body);
+        let del = edit(
+            &w,
+            &office,
+            "不是目标",
+            json!({ "op": "delete_target", "target": t }),
+        )
+        .await;
+        assert_eq!(del.status, StatusCode::CREATED, "{}", del.body);
+        let again = edit(
+            &w,
+            &office,
+            "补录",
+            json!({ "op": "add_target", "target": { "id": t, "node": TASK, "indicator": "另一个指标", "value": 1.0, "line": 0, "text": "", "unit": "", "comparator": ">=" } }),
+        )
+        .await;
+        refused(&again, "a new target with a deleted target's key");
+        let other = plan
+            .targets
+            .iter()
+            .find(|x| x.id.0 != t)
+            .unwrap()
+            .id
+            .0
+            .clone();
+        let split = edit(
+            &w,
+            &office,
+            "拆分",
+            json!({ "op": "split_target", "target": other, "parts": [
+                { "id": "a", "node": TASK, "indicator": "一", "value": 1.0, "line": 0, "text": "", "unit": "", "comparator": ">=" },
+                { "id": t, "node": TASK, "indicator": "二", "value": 2.0, "line": 0, "text": "", "unit": "", "comparator": ">=" }] }),
+        )
+        .await;
+        refused(&split, "a split part with a deleted target's key");
+        w.cleanup().await;
+    }
+}
+
 /// A second plan: the reference text under another 文号 and title.
 fn other_plan_text() -> String {
     std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt"))
