@@ -500,6 +500,154 @@ async fn a_deleted_targets_key_is_never_given_to_a_new_one() {
     }
 }
 
+#[tokio::test]
+async fn redirects_stay_on_the_site_and_forms_need_their_token() {
+    let w = World::new("cur-next").await;
+    let office = w.session("admin").await;
+    let p = w.plan_id;
+    let uri = format!("/plans/{p}/edits");
+    let nexts = [
+        "//evil.example",
+        "https://evil.example/",
+        "/plans/1/../..//evil.example",
+        "/plans/1/..\\..\\evil.example",
+        "\\\\evil.example",
+        "/\\evil.example",
+        "/plans/1/\t/evil.example",
+        "/plans/1/curate\r\nSet-Cookie: x=1",
+        "/plans/1/curate\nx",
+        "/plans/12/curate",
+        "javascript:alert(1)",
+        "/plans/1/%0d%0aSet-Cookie:x",
+    ];
+    for (i, next) in nexts.iter().enumerate() {
+        let year = (2030 + i).to_string();
+        let a = w
+            .form(
+                &uri,
+                &office,
+                &[
+                    ("op", "set_horizon"),
+                    ("horizon", &year),
+                    ("reason", "规划期"),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "next {next:?}: {}", a.body);
+        let to = a.location();
+        assert!(
+            to.starts_with(&format!("/plans/{p}/"))
+                && !to.starts_with("//")
+                && !to.contains("//")
+                && !to.contains('\\')
+                && !to.chars().any(char::is_control),
+            "next {next:?} redirects to {to:?}"
+        );
+    }
+    // Without the token: refused, nothing stored.
+    let before = w.store.plan_edits(p).await.unwrap().len();
+    let body = form_body(&[("op", "set_horizon"), ("horizon", "2031"), ("reason", "x")]);
+    let a = w
+        .send(
+            "POST",
+            &uri,
+            Some(&office),
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    let bad = form_body(&[
+        ("csrf", "0000"),
+        ("op", "set_horizon"),
+        ("horizon", "2031"),
+        ("reason", "x"),
+    ]);
+    let a = w
+        .send(
+            "POST",
+            &uri,
+            Some(&office),
+            Some("application/x-www-form-urlencoded"),
+            bad.into_bytes(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    for path in [
+        format!("/plans/{p}/publish"),
+        format!("/plans/{p}/revisions/1"),
+        format!("/rounds/{}/publish", w.round_id),
+    ] {
+        let a = w
+            .send(
+                "POST",
+                &path,
+                Some(&office),
+                Some("application/x-www-form-urlencoded"),
+                b"action=approve&row_version=0&reason=x".to_vec(),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{path}: {}", a.body);
+    }
+    let a = w
+        .send(
+            "POST",
+            &format!("/api/v1/plans/{p}/edits"),
+            Some(&office),
+            Some("application/json"),
+            json!({ "reason": "x", "edit": { "op": "set_horizon", "year": 2031 } })
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::FORBIDDEN,
+        "API without the header: {}",
+        a.body
+    );
+    assert_eq!(w.store.plan_edits(p).await.unwrap().len(), before);
+
+    // Nobody outside the office edits, publishes or decides.
+    for who in ["lead", "co", "leader", "analyst"] {
+        let s = w.session(who).await;
+        let a = edit(&w, &s, "x", json!({ "op": "set_horizon", "year": 2031 })).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{who}: {}", a.body);
+        let a = w
+            .form(
+                &uri,
+                &s,
+                &[("op", "set_horizon"), ("horizon", "2031"), ("reason", "x")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{who} form: {}", a.body);
+        let a = w
+            .api(
+                "POST",
+                &format!("/api/v1/rounds/{}/publish", w.round_id),
+                &s,
+                json!({}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{who} publish: {}", a.body);
+    }
+    let anon = w
+        .send(
+            "POST",
+            &format!("/api/v1/plans/{p}/edits"),
+            None,
+            Some("application/json"),
+            json!({ "reason": "x", "edit": { "op": "set_horizon", "year": 2031 } })
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "{}", anon.body);
+    assert_eq!(w.store.plan_edits(p).await.unwrap().len(), before);
+    w.cleanup().await;
+}
+
 /// A second plan: the reference text under another 文号 and title.
 fn other_plan_text() -> String {
     std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt"))
