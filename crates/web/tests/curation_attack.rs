@@ -1132,3 +1132,39 @@ async fn the_public_sees_no_unpublished_plan_and_no_internal_item() {
         w.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_people_named_for_a_task_are_not_published() {
+    let w = World::new("cur-people").await;
+    let office = w.session("reviewer").await;
+    let a = edit(
+        &w,
+        &office,
+        "责任人",
+        json!({ "op": "set_people", "node": TASK, "contact": { "unit": LEAD,
+            "leader": { "name": "王副局长", "post": "副局长", "phone": "13900001111" },
+            "liaison": { "name": "李联络", "post": "科员", "phone": "13900002222" } } }),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let p = w.plan_id;
+    for u in [
+        format!("/plans/{p}/nodes/{TASK}"),
+        format!("/api/v1/plans/{p}/nodes/{TASK}"),
+        format!("/api/v1/plans/{p}/nodes?per_page=500"),
+        format!("/api/v1/plans/{p}/tasks?per_page=500"),
+        format!("/api/v1/search?q={}", enc("交通")),
+    ] {
+        let a = w.get(&u, None).await;
+        assert_eq!(a.status, StatusCode::OK, "{u}");
+        for secret in ["13900001111", "13900002222", "李联络"] {
+            assert!(!a.body.contains(secret), "public GET {u} shows {secret}");
+        }
+    }
+    // The office sees them on its editor.
+    let inside = w
+        .get(&format!("/plans/{p}/nodes/{TASK}/edit"), Some(&office))
+        .await;
+    assert!(inside.body.contains("13900002222"));
+    w.cleanup().await;
+}
