@@ -93,6 +93,53 @@ pub(crate) async fn plan(
     effective(&mut conn, plan_id, version).await
 }
 
+/// The longest reason, and the longest string of an edit (a node's `text` may be longer).
+const MAX_REASON: usize = 2_000;
+const MAX_FIELD: usize = 2_000;
+const MAX_TEXT: usize = 50_000;
+
+/// A reason as the office gave it, trimmed: not blank, no control characters (PostgreSQL
+/// refuses NUL in text; the two backends must agree), not longer than a reason needs to be.
+pub(crate) fn reason_ok<'a>(reason: &'a str, missing: &str) -> Result<&'a str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::Invalid(missing.to_owned()));
+    }
+    text_ok("理由", reason, MAX_REASON)?;
+    Ok(reason)
+}
+
+fn text_ok(what: &str, s: &str, max: usize) -> Result<()> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(StoreError::Invalid(format!("{what}中含有无效的控制字符")));
+    }
+    let n = s.chars().count();
+    if n > max {
+        return Err(StoreError::Invalid(format!(
+            "{what}过长（{n} 字，最多 {max} 字）"
+        )));
+    }
+    Ok(())
+}
+
+/// Every string an edit carries: no control characters, no field longer than a field can be.
+fn edit_text_ok(value: &serde_json::Value, key: &str) -> Result<()> {
+    match value {
+        serde_json::Value::String(s) => {
+            let (what, max) = match key {
+                "text" => ("正文", MAX_TEXT),
+                _ => ("内容", MAX_FIELD),
+            };
+            text_ok(what, s, max)
+        }
+        serde_json::Value::Array(items) => items.iter().try_for_each(|v| edit_text_ok(v, key)),
+        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| edit_text_ok(v, k)),
+        _ => Ok(()),
+    }
+}
+
 /// Stores one edit after checking it against the plan as served; audited with its reason.
 pub(crate) async fn edit(
     store: &SqlStore,
@@ -101,10 +148,9 @@ pub(crate) async fn edit(
     edit: &Edit,
     reason: &str,
 ) -> Result<i64> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(StoreError::Invalid("请填写修改理由".to_owned()));
-    }
+    let reason = reason_ok(reason, "请填写修改理由")?;
+    let value = serde_json::to_value(edit).map_err(|e| StoreError::Database(e.to_string()))?;
+    edit_text_ok(&value, "")?;
     let _write = store.write_guard().await;
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -112,6 +158,23 @@ pub(crate) async fn edit(
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("计划 {plan_id}")))?;
     curation::check(&before, edit).map_err(StoreError::Invalid)?;
+    // A key is never reused: not a deleted target's, a withdrawn item's, nor one an earlier
+    // edit gave (facts recorded under it would pass to the new item).
+    let new_keys: Vec<&str> = match edit {
+        Edit::AddTarget { target } => vec![target.id.0.as_str()],
+        Edit::SplitTarget { parts, .. } => parts.iter().skip(1).map(|t| t.id.0.as_str()).collect(),
+        Edit::AddNode { node } => vec![node.id.0.as_str()],
+        Edit::AddProject { project } => vec![project.id.0.as_str()],
+        _ => Vec::new(),
+    };
+    if !new_keys.is_empty() {
+        let used = crate::revision::used_keys(&mut tx, plan_id).await?;
+        if let Some(k) = new_keys.iter().find(|k| used.contains(**k)) {
+            return Err(StoreError::Invalid(format!(
+                "编号“{k}”已被本计划使用过（含已删除或已撤销的条目），请换一个编号"
+            )));
+        }
+    }
     let after = curation::apply(&before, std::slice::from_ref(edit)).0;
     if after == before {
         return Err(StoreError::Invalid(

@@ -343,7 +343,7 @@ pub(crate) async fn decide(
 }
 
 /// Every key the plan has ever used, of every kind, in any version or edit.
-async fn used_keys(tx: &mut AnyConnection, plan_id: i64) -> Result<BTreeSet<String>> {
+pub(crate) async fn used_keys(tx: &mut AnyConnection, plan_id: i64) -> Result<BTreeSet<String>> {
     let mut used = BTreeSet::new();
     for sql in [
         "SELECT n.node_key FROM nodes n JOIN plan_versions v ON v.id = n.plan_version_id WHERE v.plan_id = $1",
@@ -384,10 +384,7 @@ pub(crate) async fn approve(
     row_version: i64,
     reason: &str,
 ) -> Result<i64> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(StoreError::Invalid("请填写批准理由".to_owned()));
-    }
+    let reason = curation::reason_ok(reason, "请填写批准理由")?;
     let _write = store.write_guard().await;
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -484,10 +481,7 @@ pub(crate) async fn reject(
     row_version: i64,
     reason: &str,
 ) -> Result<()> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(StoreError::Invalid("请填写退回理由".to_owned()));
-    }
+    let reason = curation::reason_ok(reason, "请填写退回理由")?;
     let _write = store.write_guard().await;
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;

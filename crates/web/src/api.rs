@@ -101,6 +101,16 @@ async fn load(state: &AppState, raw: &str) -> Result<Arc<crate::cache::Cached>, 
     Ok(plan.public_view())
 }
 
+/// A node as the public sees it: without the people named for it (names, posts and telephone
+/// numbers of officials are for the office and the units, as on the pages).
+fn public_node(n: &Node) -> Value {
+    let mut v = serde_json::to_value(n).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("people");
+    }
+    v
+}
+
 /// The paging asked for and the plan a list comes from.
 async fn listing(
     state: &AppState,
@@ -150,7 +160,9 @@ async fn nodes(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let (paging, p) = listing(&state, &id, &q).await?;
-    Ok(Json(paging.apply(p.nodes.iter().collect())))
+    Ok(Json(
+        paging.apply(p.nodes.iter().map(public_node).collect()),
+    ))
 }
 
 async fn tasks(
@@ -159,7 +171,7 @@ async fn tasks(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let (paging, p) = listing(&state, &id, &q).await?;
-    let tasks: Vec<&Node> = p.tasks().collect();
+    let tasks: Vec<Value> = p.tasks().map(public_node).collect();
     Ok(Json(paging.apply(tasks)))
 }
 
@@ -176,7 +188,7 @@ async fn node(State(state): State<AppState>, Path((id, key)): Path<(String, Stri
         .map(ProjectRow::of)
         .collect();
     Ok(Json(json!({
-        "node": n,
+        "node": public_node(n),
         "children": children,
         "targets": p.targets.iter().filter(|t| t.node == n.id).collect::<Vec<_>>(),
         "projects": projects,

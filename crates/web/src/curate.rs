@@ -360,7 +360,11 @@ pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edi
 fn back(plan_id: i64, form: &HashMap<String, String>) -> String {
     let next = field(form, "next");
     let prefix = format!("/plans/{plan_id}/");
-    if next.starts_with(&prefix) && !next.contains("//") && !next.contains('\\') {
+    if next.starts_with(&prefix)
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+    {
         next
     } else {
         format!("/plans/{plan_id}/curate")
