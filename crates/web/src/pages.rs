@@ -366,10 +366,9 @@ pub async fn node(
         responsible_raw => node.responsible_raw.clone(),
         deadline => node.deadline.clone(),
         descriptive => !node.supervised && !node.responsible.is_empty(),
-        // Names and posts are the 责任清单's; telephone numbers only for those signed in.
-        people => node.people.iter().map(|c| {
-            let signed = !public_audience(&lang);
-            let person = |p: &Option<duban_domain::Person>| p.as_ref().map(|p| context! { name => p.name.clone(), post => p.post.clone(), phone => signed.then(|| p.phone.clone()) });
+        // The people named for a task are for those signed in, never the public.
+        people => node.people.iter().filter(|_| !public_audience(&lang)).map(|c| {
+            let person = |p: &Option<duban_domain::Person>| p.as_ref().map(|p| context! { name => p.name.clone(), post => p.post.clone(), phone => p.phone.clone() });
             context! { unit => c.unit.clone(), leader => person(&c.leader), responsible => person(&c.responsible), liaison => person(&c.liaison) }
         }).collect::<Vec<_>>(),
         work_plan => node.work_plan.iter().map(|w| context! { label => w.label.clone(), lines => w.text.lines().map(str::to_owned).collect::<Vec<_>>() }).collect::<Vec<_>>(),

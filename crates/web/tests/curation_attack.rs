@@ -521,7 +521,8 @@ async fn redirects_stay_on_the_site_and_forms_need_their_token() {
         "/plans/1/%0d%0aSet-Cookie:x",
     ];
     for (i, next) in nexts.iter().enumerate() {
-        let year = (2030 + i).to_string();
+        // Each a real change (the plan's horizon is 2030; an edit that changes nothing is refused).
+        let year = (2031 + i).to_string();
         let a = w
             .form(
                 &uri,
