@@ -189,6 +189,10 @@ pub enum Edit {
         code: String,
         /// Its line.
         line: Option<u32>,
+        /// Its message, which tells apart several findings of one code on one line (`None`:
+        /// every finding of the code on the line).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     /// Set the plan's operative horizon (the deadline year of whatever states none).
     SetHorizon {
@@ -411,11 +415,15 @@ pub fn check(plan: &Plan, edit: &Edit) -> Result<(), String> {
             }
             Ok(())
         }
-        Edit::ResolveDiagnostic { code, line } => {
+        Edit::ResolveDiagnostic {
+            code,
+            line,
+            message,
+        } => {
             if plan
                 .diagnostics
                 .iter()
-                .any(|d| &d.code == code && &d.line == line)
+                .any(|d| resolves(d, code, *line, message.as_deref()))
             {
                 Ok(())
             } else {
@@ -599,11 +607,20 @@ fn apply_one(plan: &mut Plan, edit: &Edit) {
             let at = insertion_point(plan, node.parent.as_ref());
             plan.nodes.insert(at, node.clone());
         }
-        Edit::ResolveDiagnostic { code, line } => plan
+        Edit::ResolveDiagnostic {
+            code,
+            line,
+            message,
+        } => plan
             .diagnostics
-            .retain(|d| !(&d.code == code && &d.line == line)),
+            .retain(|d| !resolves(d, code, *line, message.as_deref())),
         Edit::SetHorizon { year } => plan.horizon = *year,
     }
+}
+
+/// Whether a diagnostic is the one a `ResolveDiagnostic` names.
+fn resolves(d: &crate::Diagnostic, code: &str, line: Option<u32>, message: Option<&str>) -> bool {
+    d.code == code && d.line == line && message.is_none_or(|m| d.message == m)
 }
 
 /// The plan with the edits applied in order; edits that no longer apply (as [`check`] finds
@@ -889,6 +906,7 @@ mod tests {
             Edit::ResolveDiagnostic {
                 code: "unit_merged".to_owned(),
                 line: Some(9),
+                message: None,
             },
             Edit::SetHorizon { year: Some(2030) },
         ];

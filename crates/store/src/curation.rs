@@ -250,7 +250,7 @@ fn subject(plan: &Plan, edit: &Edit) -> (&'static str, String, Option<serde_json
         Edit::EditProject { project: p, .. } | Edit::DeleteProject { project: p } => {
             ("project", p.0.clone(), project(&p.0))
         }
-        Edit::ResolveDiagnostic { code, line } => (
+        Edit::ResolveDiagnostic { code, line, .. } => (
             "diagnostic",
             format!(
                 "{code}@{}",

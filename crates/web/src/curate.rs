@@ -348,6 +348,7 @@ pub(crate) fn edit_of(plan: &Plan, form: &HashMap<String, String>) -> Result<Edi
         "resolve_diagnostic" => Edit::ResolveDiagnostic {
             code: field(form, "code"),
             line: opt(form, "line").and_then(|l| l.parse().ok()),
+            message: opt(form, "message"),
         },
         "set_horizon" => Edit::SetHorizon {
             year: year(form, "horizon")?,
@@ -518,9 +519,14 @@ fn describe(edit: &Edit) -> String {
         Edit::EditProject { project, .. } => format!("修改项目 {project}"),
         Edit::DeleteProject { project } => format!("删除项目 {project}"),
         Edit::AddNode { node } => format!("新增节点 {}（{}）", node.id, node.title),
-        Edit::ResolveDiagnostic { code, line } => format!(
-            "确认诊断 {code}{}",
-            line.map_or_else(String::new, |l| format!("（第 {l} 行）"))
+        Edit::ResolveDiagnostic {
+            code,
+            line,
+            message,
+        } => format!(
+            "确认导入提示{}：{}",
+            line.map_or_else(String::new, |l| format!("（第 {l} 行）")),
+            message.as_deref().unwrap_or(code)
         ),
         Edit::SetHorizon { year } => format!(
             "规划期末年设为 {}",
@@ -751,11 +757,20 @@ pub(crate) fn item_text(plan: &Plan, kind: ItemKind, key: &str) -> String {
             .find(|n| n.id.0 == key)
             .map(|n| format!("{}{}", n.number.clone().unwrap_or_default(), n.title)),
         ItemKind::Target => plan.targets.iter().find(|t| t.id.0 == key).map(|t| {
+            let words = match t.comparator {
+                Comparator::AtLeast => "不低于",
+                Comparator::AtMost => "不高于",
+                Comparator::Approx => "约",
+                Comparator::IncreaseBy => "增加",
+                Comparator::ReduceTo => "下降至",
+                Comparator::ReduceBy => "下降",
+                Comparator::Range => "介于",
+            };
             format!(
-                "{} {} {}{}{}",
+                "{} {words} {}{}{}{}",
                 t.indicator,
-                t.comparator.symbol(),
                 t.value,
+                t.value_high.map_or_else(String::new, |h| format!("—{h}")),
                 t.unit,
                 t.year.map_or_else(String::new, |y| format!("（{y}年）"))
             )

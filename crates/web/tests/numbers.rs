@@ -457,3 +457,45 @@ async fn the_public_sees_only_what_the_office_published() {
         w.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn confirming_one_finding_leaves_the_others_on_its_line() {
+    let w = World::new("findings").await;
+    let office = w.session("reviewer").await;
+    let plan = w.store.plan(w.plan_id, None).await.unwrap().unwrap();
+    // Two findings of one kind on one line (the 发展目标 list states several goals a line).
+    let (first, second) = plan
+        .diagnostics
+        .iter()
+        .enumerate()
+        .find_map(|(i, d)| {
+            plan.diagnostics
+                .iter()
+                .skip(i + 1)
+                .find(|e| e.code == d.code && e.line == d.line)
+                .map(|e| (d.clone(), e.clone()))
+        })
+        .expect("two findings of one code on one line");
+    let line = first.line.map(|l| l.to_string()).unwrap_or_default();
+    let a = w
+        .form(
+            &format!("/plans/{}/edits", w.plan_id),
+            &office,
+            &[
+                ("op", "resolve_diagnostic"),
+                ("code", &first.code),
+                ("line", &line),
+                ("message", &first.message),
+                ("reason", "已核对原文"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let after = w.store.plan(w.plan_id, None).await.unwrap().unwrap();
+    assert!(!after.diagnostics.contains(&first));
+    assert!(
+        after.diagnostics.contains(&second),
+        "only the one confirmed"
+    );
+    w.cleanup().await;
+}

@@ -138,9 +138,11 @@ fn supersedes(base: &Plan, new: &Plan, edit: &Edit) -> bool {
             (Some(b), Some(n)) => units_set(b) != units_set(n),
             _ => false,
         },
-        Edit::EditTarget { target, .. }
-        | Edit::DeleteTarget { target }
-        | Edit::SplitTarget { target, .. } => match targets(target) {
+        Edit::EditTarget { target, patch } => match targets(target) {
+            (Some(b), Some(n)) => patch_restated(patch, b, n),
+            _ => false,
+        },
+        Edit::DeleteTarget { target } | Edit::SplitTarget { target, .. } => match targets(target) {
             (Some(b), Some(n)) => target_changed(b, n),
             _ => false,
         },
@@ -159,6 +161,20 @@ fn supersedes(base: &Plan, new: &Plan, edit: &Edit) -> bool {
         | Edit::ResolveDiagnostic { .. }
         | Edit::SetHorizon { .. } => false,
     }
+}
+
+/// Whether the document states anew a field the patch set (the office's data owner and
+/// internal mark are its own: the document never restates them).
+fn patch_restated(patch: &curation::TargetPatch, a: &Target, b: &Target) -> bool {
+    (patch.indicator.is_some() && squeeze(&a.indicator) != squeeze(&b.indicator))
+        || (patch.value.is_some() && !same_value(a.value, b.value))
+        || (patch.value_high.is_some() && a.value_high != b.value_high)
+        || (patch.unit.is_some() && squeeze(&a.unit) != squeeze(&b.unit))
+        || (patch.comparator.is_some() && a.comparator != b.comparator)
+        || (patch.year.is_some() && a.year != b.year)
+        || (patch.kind.is_some() && a.kind != b.kind)
+        || (patch.approx.is_some() && a.approx != b.approx)
+        || (patch.per_county.is_some() && a.per_county != b.per_county)
 }
 
 /// Whether the document states a target differently (what the importer reads from the text).
@@ -313,5 +329,23 @@ mod tests {
             Some("2027年底")
         );
         assert_eq!(p.changes.len(), 2, "{:#?}", p.changes);
+    }
+
+    #[test]
+    fn an_edit_of_a_field_the_document_does_not_restate_stays() {
+        let base = plan_of(85.0, false);
+        let revised = plan_of(90.0, false);
+        let m = match_plans(&base, &revised);
+        let approx = Edit::EditTarget {
+            target: TargetId("t1".into()),
+            patch: TargetPatch {
+                approx: Some(true),
+                ..TargetPatch::default()
+            },
+        };
+        let p = preview(&base, &revised, &m, &[approx], &BTreeSet::new(), 2);
+        assert!(p.superseded.is_empty());
+        let t = &p.served.targets[0];
+        assert!(t.approx && (t.value - 90.0).abs() < 1e-9);
     }
 }
