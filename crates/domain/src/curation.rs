@@ -1068,7 +1068,8 @@ mod tests {
         assert_eq!(
             err(Edit::ResolveDiagnostic {
                 code: "unit_merged".to_owned(),
-                line: Some(6)
+                line: Some(6),
+                message: None,
             }),
             "第6行没有“unit_merged”提示"
         );

@@ -158,8 +158,13 @@ fn edit(sample: duban_domain::Node) -> impl Strategy<Value = Edit> {
             node.title = title;
             Edit::AddNode { node }
         }),
-        (name(), proptest::option::of(0..600u32))
-            .prop_map(|(code, line)| Edit::ResolveDiagnostic { code, line }),
+        (name(), proptest::option::of(0..600u32)).prop_map(|(code, line)| {
+            Edit::ResolveDiagnostic {
+                code,
+                line,
+                message: None,
+            }
+        }),
         proptest::option::of(any::<i32>()).prop_map(|year| Edit::SetHorizon { year }),
     ]
 }

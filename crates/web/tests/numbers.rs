@@ -499,3 +499,60 @@ async fn confirming_one_finding_leaves_the_others_on_its_line() {
     );
     w.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_milestone_is_achieved_by_an_approved_report_with_evidence() {
+    for w in World::on_every_backend("milestone").await {
+        let office = w.session("reviewer").await;
+        let plan = w.store.plan(w.plan_id, None).await.unwrap().unwrap();
+        // As imported, no edit: 申报国家级经济技术开发区 is a milestone of a task.
+        let m = target(&plan, "申报国家级经济技术开发区", true);
+        assert_eq!(m.kind, duban_domain::TargetKind::Milestone);
+        let lead = plan
+            .node(&m.node)
+            .unwrap()
+            .leads()
+            .next()
+            .unwrap()
+            .to_owned();
+        let row = w.report(&m.node.0, &lead).await;
+        let me = reporter(&w, "zone", &lead).await;
+        let uri = format!("/api/v1/reports/{}/submit", row.id);
+        let report = json!({ "row_version": row.row_version, "submission_key": "z1", "body": {
+            "progress": "已向国家部委报送申报材料", "percent_complete": 100.0, "problems": "", "next_steps": "", "coordination": "",
+            "observations": [{ "target_key": m.id.0, "observed_on": "2025-03-31", "value": 1.0, "source": "申报文件" }] } });
+        let bare = w.api("POST", &uri, &me, report.clone()).await;
+        assert_eq!(
+            bare.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            bare.body
+        );
+        let text = report.to_string();
+        let (ct, body) = multipart(
+            &[("csrf", me.csrf.as_str()), ("report", text.as_str())],
+            &[("申报文件.pdf", PDF)],
+        );
+        let with = w.send("POST", &uri, Some(&me), Some(&ct), body).await;
+        assert_eq!(with.status, StatusCode::CREATED, "{}", with.body);
+        let status_uri = format!("/api/v1/plans/{}/status", w.plan_id);
+        let before = w.get(&status_uri, Some(&office)).await.json();
+        assert_ne!(
+            status_of(&before, "targets", &m.id.0),
+            "achieved",
+            "not before the office approves"
+        );
+        let r = w
+            .api(
+                "POST",
+                &format!("/api/v1/reports/{}/review", row.id),
+                &office,
+                json!({ "row_version": with.json()["submitted"]["row_version"], "decision": "approve" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let after = w.get(&status_uri, Some(&office)).await.json();
+        assert_eq!(status_of(&after, "targets", &m.id.0), "achieved");
+        w.cleanup().await;
+    }
+}
