@@ -238,7 +238,7 @@ test('the office curates a plan, then approves a revised document; the edits sta
     ['设置节点 2.3.2 中 市住房建设局 的责任人', '报送责任人名单'],
     ['市交通运输局（牵头）', '统计局提供数据'],
     ['修改节点 2.3.2', '明确完成时限'],
-    ['确认诊断', '已核对原文'],
+    ['确认导入提示', '已核对原文'],
     [`修改指标 ${owned}`, '统计口径'],
   ]) {
     assert.ok(rows.some((r) => r.includes(what) && r.includes(why) && r.includes('管理员')), `${what} / ${why} in ${rows.join(' | ')}`);

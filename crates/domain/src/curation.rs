@@ -241,6 +241,21 @@ fn finite(what: &str, v: f64) -> Result<(), String> {
     }
 }
 
+/// A key the office gives a new item: letters, digits, `.`, `-`, `_` (it stands in addresses).
+fn key_ok(what: &str, key: &str) -> Result<(), String> {
+    not_blank(what, key)?;
+    if key.len() > 64
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(format!(
+            "{what}“{key}”只能由字母、数字和 . - _ 组成，且不超过 64 个字符"
+        ));
+    }
+    Ok(())
+}
+
 fn not_blank(what: &str, s: &str) -> Result<(), String> {
     if s.trim().is_empty() {
         Err(format!("{what}不能为空"))
@@ -267,7 +282,7 @@ fn check_target_fields(t: &Target) -> Result<(), String> {
 }
 
 fn check_new_target_id(plan: &Plan, id: &TargetId) -> Result<(), String> {
-    not_blank("目标编号", &id.0)?;
+    key_ok("目标编号", &id.0)?;
     if plan.targets.iter().any(|t| &t.id == id) {
         return Err(format!("目标编号“{id}”已存在"));
     }
@@ -373,7 +388,7 @@ pub fn check(plan: &Plan, edit: &Edit) -> Result<(), String> {
             Ok(())
         }
         Edit::AddProject { project } => {
-            not_blank("项目编号", &project.id.0)?;
+            key_ok("项目编号", &project.id.0)?;
             if plan.projects.iter().any(|p| p.id == project.id) {
                 return Err(format!("项目编号“{}”已存在", project.id));
             }
@@ -396,7 +411,7 @@ pub fn check(plan: &Plan, edit: &Edit) -> Result<(), String> {
         }
         Edit::DeleteProject { project } => has_project(plan, project),
         Edit::AddNode { node } => {
-            not_blank("节点编号", &node.id.0)?;
+            key_ok("节点编号", &node.id.0)?;
             if plan.nodes.iter().any(|n| n.id == node.id) {
                 return Err(format!("节点编号“{}”已存在", node.id));
             }
@@ -1015,6 +1030,9 @@ mod tests {
             "责任单位“市财政局”重复"
         );
         assert_eq!(err(units(&["市财政局", ""])), "责任单位名称不能为空");
+        let mut odd = plan().targets[0].clone();
+        odd.id = TargetId("a/b?x".into());
+        assert!(err(Edit::AddTarget { target: odd }).contains("只能由字母、数字"));
         assert!(check(&plan(), &units(&[])).is_ok());
         assert_eq!(
             err(Edit::MergeTargets {
