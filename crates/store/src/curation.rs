@@ -340,13 +340,15 @@ pub(crate) async fn published_at(conn: &mut AnyConnection, plan_id: i64) -> Resu
 
 /// Makes a version's rows match `after`: nodes, targets and projects that differ from `before`
 /// (all of them without `before`) are updated or inserted; a node's assignments are replaced
-/// when they changed. Rows of items `after` no longer has stay: facts may name them.
+/// when they changed. Rows of items `after` no longer has stay: facts may name them. Returns
+/// the version's node row ids by key.
 pub(crate) async fn sync_rows(
     conn: &mut AnyConnection,
     version_id: i64,
     before: Option<&Plan>,
     after: &Plan,
-) -> Result<()> {
+) -> Result<HashMap<String, i64>> {
+    let mut unit_ids: HashMap<String, i64> = HashMap::new();
     let old_nodes: HashMap<&str, &Node> = before
         .map(|p| p.nodes.iter().map(|n| (n.id.0.as_str(), n)).collect())
         .unwrap_or_default();
@@ -414,8 +416,15 @@ pub(crate) async fn sync_rows(
             .execute(&mut *conn)
             .await?;
         for (i, a) in node.responsible.iter().enumerate() {
-            let kind = after.unit(&a.unit).map_or("other", |u| u.kind.as_str());
-            let unit = unit_id(conn, &a.unit, kind).await?;
+            let unit = match unit_ids.get(&a.unit) {
+                Some(id) => *id,
+                None => {
+                    let kind = after.unit(&a.unit).map_or("other", |u| u.kind.as_str());
+                    let id = unit_id(conn, &a.unit, kind).await?;
+                    unit_ids.insert(a.unit.clone(), id);
+                    id
+                }
+            };
             sqlx::query("INSERT INTO assignments (node_id, unit_id, role, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(id)
                 .bind(unit)
@@ -426,7 +435,8 @@ pub(crate) async fn sync_rows(
         }
     }
     sync_targets(conn, version_id, before, after, &node_ids).await?;
-    sync_projects(conn, version_id, before, after, &node_ids).await
+    sync_projects(conn, version_id, before, after, &node_ids).await?;
+    Ok(node_ids)
 }
 
 async fn sync_targets(

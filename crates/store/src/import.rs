@@ -1,7 +1,5 @@
 //! Storing a parsed plan: a new plan, a new version of a known one, or nothing if unchanged.
 
-use std::collections::HashMap;
-
 use duban_domain::Plan;
 use sqlx::AnyConnection;
 use sqlx::{Acquire, Row};
@@ -139,7 +137,6 @@ pub(crate) async fn store_version(
 
 /// The version's units, nodes, assignments, work points, targets, projects and diagnostics.
 async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> Result<()> {
-    let mut unit_ids: HashMap<&str, i64> = HashMap::new();
     for unit in &plan.units {
         let id = unit_id(conn, &unit.name, unit.kind.as_str()).await?;
         for alias in &unit.aliases {
@@ -149,48 +146,16 @@ async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> R
                 .execute(&mut *conn)
                 .await?;
         }
-        unit_ids.insert(unit.name.as_str(), id);
     }
-    let mut node_ids: HashMap<&str, i64> = HashMap::new();
-    for (position, node) in plan.nodes.iter().enumerate() {
-        let id: i64 = sqlx::query(
-            "INSERT INTO nodes (plan_version_id, node_key, parent_key, position, kind, number, title, body, line, responsible_raw, deadline)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(version_id)
-        .bind(&node.id.0)
-        .bind(node.parent.as_ref().map(|p| p.0.clone()))
-        .bind(position as i64)
-        .bind(node.kind.as_str())
-        .bind(node.number.clone())
-        .bind(&node.title)
-        .bind(&node.text)
-        .bind(i64::from(node.line))
-        .bind(node.responsible_raw.clone())
-        .bind(node.deadline.clone())
-        .persistent(false)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(step("insert node"))?
-        .try_get(0)?;
-        node_ids.insert(node.id.0.as_str(), id);
-        for (i, a) in node.responsible.iter().enumerate() {
-            let unit = match unit_ids.get(a.unit.as_str()) {
-                Some(u) => *u,
-                None => unit_id(conn, &a.unit, "other").await?,
-            };
-            sqlx::query("INSERT INTO assignments (node_id, unit_id, role, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(unit)
-                .bind(a.role.as_str())
-                .bind(i as i64)
-                .execute(&mut *conn)
-                .await
-                .map_err(step("insert assignment"))?;
-        }
+    // Nodes, assignments, targets and projects as the plan as served writes them.
+    let node_ids = crate::curation::sync_rows(conn, version_id, None, plan).await?;
+    for node in &plan.nodes {
+        let Some(id) = node_ids.get(&node.id.0) else {
+            continue;
+        };
         for (i, w) in node.work_plan.iter().enumerate() {
             sqlx::query("INSERT INTO work_points (node_id, position, year, label, body) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id)
+                .bind(*id)
                 .bind(i as i64)
                 .bind(w.year.map(i64::from))
                 .bind(&w.label)
@@ -199,37 +164,6 @@ async fn write_rows(conn: &mut AnyConnection, version_id: i64, plan: &Plan) -> R
                 .execute(&mut *conn)
                 .await?;
         }
-    }
-    for t in &plan.targets {
-        let node = node_ids.get(t.node.0.as_str()).copied().ok_or_else(|| {
-            StoreError::Corrupt(format!("目标 {} 的节点 {} 不存在", t.id, t.node))
-        })?;
-        sqlx::query(
-            "INSERT INTO targets (plan_version_id, node_id, target_key, indicator, value, value_high, unit, comparator, year, source_text, line)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(version_id)
-        .bind(node)
-        .bind(&t.id.0)
-        .bind(&t.indicator)
-        .bind(t.value)
-        .bind(t.value_high)
-        .bind(&t.unit)
-        .bind(t.comparator.symbol())
-        .bind(t.year.map(i64::from))
-        .bind(&t.text)
-        .bind(i64::from(t.line))
-        .persistent(false)
-        .execute(&mut *conn)
-        .await
-        .map_err(step("insert target"))?;
-    }
-    let node_keys: HashMap<String, i64> = node_ids
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), *v))
-        .collect();
-    for p in &plan.projects {
-        crate::curation::insert_project(conn, version_id, p, &node_keys).await?;
     }
     for (i, d) in plan.diagnostics.iter().enumerate() {
         sqlx::query(
