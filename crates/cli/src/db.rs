@@ -185,7 +185,9 @@ pub fn registry(args: &RegistryArgs, lang: Lang) -> ExitCode {
     };
     run(lang, async {
         let store = open(&args.db).await?;
-        store.load_registry(&registry).await?;
+        store
+            .load_registry(&duban_store::Actor::cli(), &registry)
+            .await?;
         Ok(match lang {
             Lang::Zh => format!(
                 "已载入{}单位名录：单位 {} 个，单位组 {} 个",

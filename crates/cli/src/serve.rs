@@ -86,7 +86,9 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> ExitCode {
 async fn load_demo(store: &dyn duban_store::Store) -> duban_store::Result<()> {
     let registry: duban_domain::Registry = serde_json::from_str(DEMO_REGISTRY)
         .map_err(|e| duban_store::StoreError::InvalidRegistry(e.to_string()))?;
-    store.load_registry(&registry).await?;
+    store
+        .load_registry(&duban_store::Actor::system(), &registry)
+        .await?;
     let plan = duban_import::parse(DEMO_PLAN);
     let source = Source {
         name: "haidong-action-plan-2024.txt".to_owned(),

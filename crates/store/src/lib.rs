@@ -262,7 +262,8 @@ pub trait Store: Send + Sync {
 
     /// Loads a city's unit registry: units with codes and spellings, groups with members.
     /// Loading it again changes nothing; units already known are completed, not duplicated.
-    async fn load_registry(&self, registry: &Registry) -> Result<()>;
+    /// Audited.
+    async fn load_registry(&self, actor: &Actor, registry: &Registry) -> Result<()>;
 
     /// A registered unit by its name or one of its aliases.
     async fn unit(&self, name: &str) -> Result<Option<UnitRecord>>;

@@ -3,11 +3,12 @@
 use duban_domain::{Registry, UnitKind};
 use sqlx::{Acquire, AnyConnection, Row};
 
+use crate::model::Actor;
 use crate::sql::SqlStore;
 use crate::{Result, StoreError};
 
 /// Upserts the registry's units and groups in one transaction.
-pub(crate) async fn load(store: &SqlStore, registry: &Registry) -> Result<()> {
+pub(crate) async fn load(store: &SqlStore, actor: &Actor, registry: &Registry) -> Result<()> {
     let problems = registry.problems();
     if !problems.is_empty() {
         return Err(StoreError::InvalidRegistry(problems.join("；")));
@@ -33,6 +34,18 @@ pub(crate) async fn load(store: &SqlStore, registry: &Registry) -> Result<()> {
             .await?;
         }
     }
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "registry.load",
+        "registry",
+        "units",
+        None,
+        Some(&serde_json::json!({
+            "units": registry.units.len(), "groups": registry.groups.len(),
+        })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -238,8 +238,8 @@ impl Store for SqlStore {
         rows.iter().map(stamp).collect()
     }
 
-    async fn load_registry(&self, registry: &Registry) -> Result<()> {
-        crate::registry::load(self, registry).await
+    async fn load_registry(&self, actor: &Actor, registry: &Registry) -> Result<()> {
+        crate::registry::load(self, actor, registry).await
     }
 
     async fn unit(&self, name: &str) -> Result<Option<UnitRecord>> {

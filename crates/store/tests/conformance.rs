@@ -237,8 +237,12 @@ async fn the_registry_names_counties_and_expands_groups() {
         s.import_plan(&duban_store::Actor::cli(), &src, &plan)
             .await
             .unwrap();
-        s.load_registry(&registry()).await.unwrap();
-        s.load_registry(&registry()).await.unwrap();
+        s.load_registry(&duban_store::Actor::cli(), &registry())
+            .await
+            .unwrap();
+        s.load_registry(&duban_store::Actor::cli(), &registry())
+            .await
+            .unwrap();
         let counties = s.unit("各县区政府").await.unwrap().unwrap();
         assert_eq!(counties.kind, "group");
         assert_eq!(
@@ -266,7 +270,10 @@ async fn the_registry_names_counties_and_expands_groups() {
         assert_eq!(s.plans().await.unwrap()[0].units, plan.units.len() as i64);
         let mut bad = registry();
         bad.groups[0].members.push("不存在的单位".to_owned());
-        let err = s.load_registry(&bad).await.unwrap_err();
+        let err = s
+            .load_registry(&duban_store::Actor::cli(), &bad)
+            .await
+            .unwrap_err();
         assert!(
             matches!(err, StoreError::InvalidRegistry(_))
                 && err.to_string().contains("不存在的单位")

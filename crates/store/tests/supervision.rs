@@ -419,8 +419,8 @@ async fn the_audit_log_is_append_only_and_tampering_is_found() {
                 .await
                 .unwrap();
         }
-        // The import, the publication and the three rounds.
-        assert_eq!(s.verify_audit().await.unwrap().events, 5);
+        // The registry, the import, the publication and the three rounds.
+        assert_eq!(s.verify_audit().await.unwrap().events, 6);
         use sqlx::Executor;
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();

@@ -76,7 +76,10 @@ async fn setup(url: &str) -> (Arc<dyn Store>, i64, HashMap<i64, String>, i64) {
     let registry =
         std::fs::read_to_string(fixtures().join("registry/haidong.json")).expect("registry");
     store
-        .load_registry(&serde_json::from_str(&registry).expect("registry json"))
+        .load_registry(
+            &duban_store::Actor::cli(),
+            &serde_json::from_str(&registry).expect("registry json"),
+        )
         .await
         .expect("load registry");
     let text = std::fs::read_to_string(fixtures().join("plans/haidong-action-plan-2024.txt"))

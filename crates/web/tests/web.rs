@@ -30,7 +30,10 @@ async fn app(test: &str) -> (axum::Router, Arc<dyn Store>) {
     store.migrate().await.unwrap();
     let registry = std::fs::read_to_string(fixtures().join("registry/haidong.json")).unwrap();
     store
-        .load_registry(&serde_json::from_str(&registry).unwrap())
+        .load_registry(
+            &duban_store::Actor::cli(),
+            &serde_json::from_str(&registry).unwrap(),
+        )
         .await
         .unwrap();
     let text =

@@ -113,7 +113,9 @@ pub fn registry() -> duban_domain::Registry {
 /// A store with the reference plan and the city's registry.
 pub async fn seeded(db: &TestDb) -> (Arc<dyn Store>, i64) {
     let s = store(db).await;
-    s.load_registry(&registry()).await.unwrap();
+    s.load_registry(&duban_store::Actor::cli(), &registry())
+        .await
+        .unwrap();
     let (source, plan) = reference();
     let imported = s
         .import_plan(&duban_store::Actor::cli(), &source, &plan)
