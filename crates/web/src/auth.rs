@@ -90,6 +90,9 @@ impl Viewer {
                 .store
                 .token_user(&sha256_hex(token.as_bytes()))
                 .await
+                .inspect_err(
+                    |e| tracing::error!(error = %e, "token lookup failed; treated as anonymous"),
+                )
                 .ok()
                 .flatten();
             return match user {

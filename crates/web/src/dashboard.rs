@@ -251,7 +251,12 @@ pub async fn workbench(
     match result {
         Ok(Some(ctx)) => page(&state, &lang, "workbench.html", ctx),
         Ok(None) => {
-            let units = state.store.units().await.unwrap_or_default();
+            let units = state
+                .store
+                .units()
+                .await
+                .inspect_err(|e| tracing::error!(error = %e, "unit list failed"))
+                .unwrap_or_default();
             let list: Vec<_> = units
                 .iter()
                 .map(|u| context! { id => u.id, name => u.name.clone() })

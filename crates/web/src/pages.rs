@@ -390,7 +390,13 @@ pub async fn unit(
         Err(e) => return error_page(&state, &lang, &e),
     };
     // The registry knows spellings the plan does not (乐都区人民政府 → 乐都区政府).
-    let registered = state.store.unit(&name).await.ok().flatten();
+    let registered = state
+        .store
+        .unit(&name)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, unit = %name, "registry lookup failed"))
+        .ok()
+        .flatten();
     let canonical = registered
         .as_ref()
         .map_or(name.as_str(), |r| r.name.as_str());

@@ -121,7 +121,12 @@ async fn show_page(
         Ok(x) => x,
         Err(e) => return error_page(state, lang, &e),
     };
-    let plan = state.plan(row.plan_id).await.ok().flatten();
+    let plan = state
+        .plan(row.plan_id)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, plan = row.plan_id, "plan lookup failed"))
+        .ok()
+        .flatten();
     let node = plan
         .as_ref()
         .and_then(|p| p.nodes.iter().find(|n| n.id.0 == row.node_key).cloned());
