@@ -3,6 +3,7 @@
 //! Subcommands are thin: they read files and flags, call the library crates, and print.
 
 mod db;
+mod log;
 mod parse;
 mod revise;
 mod serve;
@@ -62,6 +63,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    log::init();
     match cli.command {
         Command::Serve(args) => serve::serve(&args, cli.lang),
         Command::Parse(args) => parse::run(&args, cli.lang),

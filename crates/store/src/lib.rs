@@ -16,6 +16,7 @@
 mod accounts;
 mod audit;
 mod backend;
+mod bound;
 mod curation;
 mod error;
 mod import;

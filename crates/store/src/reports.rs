@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use crate::bound::BoundSql;
 use crate::model::{
     EvidenceRecord, ObservationRecord, ReportBody, ReportDetail, ReportFilter, ReportRow,
     ReviewRecord, VersionRecord,
@@ -40,54 +41,38 @@ fn report_row(r: &sqlx::any::AnyRow) -> Result<ReportRow> {
     })
 }
 
-pub(crate) async fn reports(store: &SqlStore, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
-    let mut conditions = Vec::new();
-    let mut ints = Vec::new();
+/// ` AND`-joined conditions of a filter, each value bound.
+fn push_filter(q: &mut BoundSql<'_>, filter: &ReportFilter) {
     if let Some(r) = filter.round_id {
-        ints.push(r);
-        conditions.push(format!("r.round_id = ${}", ints.len()));
+        q.push(" AND r.round_id = ").push_bind(r);
     }
     if let Some(u) = filter.unit_id {
-        ints.push(u);
-        conditions.push(format!("r.unit_id = ${}", ints.len()));
-    }
-    let status_param = ints.len() + 1;
-    if filter.status.is_some() {
-        conditions.push(format!("r.status = ${status_param}"));
-    }
-    let where_ = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let next = status_param + usize::from(filter.status.is_some());
-    // The review queue is oldest-first; other lists in task order.
-    let order = if filter.status.as_deref() == Some("submitted") {
-        "r.updated_at, r.id"
-    } else {
-        "r.id"
-    };
-    let sql = format!(
-        "SELECT {REPORT_COLUMNS} {REPORT_FROM} {where_} ORDER BY {order} LIMIT ${next} OFFSET ${}",
-        next + 1
-    );
-    let mut q = sqlx::query(&sql);
-    for i in ints {
-        q = q.bind(i);
+        q.push(" AND r.unit_id = ").push_bind(u);
     }
     if let Some(s) = &filter.status {
-        q = q.bind(s.clone());
+        q.push(" AND r.status = ").push_bind(s.clone());
     }
+}
+
+pub(crate) async fn reports(store: &SqlStore, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
+    let mut q = BoundSql::new(&format!(
+        "SELECT {REPORT_COLUMNS} {REPORT_FROM} WHERE 1 = 1"
+    ));
+    push_filter(&mut q, filter);
+    // The review queue is oldest-first; other lists in task order.
+    q.push(if filter.status.as_deref() == Some("submitted") {
+        " ORDER BY r.updated_at, r.id"
+    } else {
+        " ORDER BY r.id"
+    });
     let limit = if filter.limit <= 0 {
         50
     } else {
         filter.limit.min(1000)
     };
-    let rows = q
-        .bind(limit)
-        .bind(filter.offset.max(0))
-        .fetch_all(&store.pool)
-        .await?;
+    q.push(" LIMIT ").push_bind(limit);
+    q.push(" OFFSET ").push_bind(filter.offset.max(0));
+    let rows = q.build()?.fetch_all(&store.pool).await?;
     rows.iter().map(report_row).collect()
 }
 
@@ -97,32 +82,10 @@ pub const COUNT_CAP: i64 = 1_000;
 /// How many reports a filter matches (for paging), at most [`COUNT_CAP`].
 pub(crate) async fn count_reports(store: &SqlStore, filter: &ReportFilter) -> Result<i64> {
     // Counted up to a cap: an exact count of a long queue costs more than it tells.
-    let mut sql = "SELECT COUNT(*) FROM (SELECT 1 FROM reports r WHERE 1 = 1".to_owned();
-    let mut n = 0;
-    let mut ints = Vec::new();
-    if let Some(r) = filter.round_id {
-        n += 1;
-        sql.push_str(&format!(" AND r.round_id = ${n}"));
-        ints.push(r);
-    }
-    if let Some(u) = filter.unit_id {
-        n += 1;
-        sql.push_str(&format!(" AND r.unit_id = ${n}"));
-        ints.push(u);
-    }
-    if filter.status.is_some() {
-        n += 1;
-        sql.push_str(&format!(" AND r.status = ${n}"));
-    }
-    sql.push_str(&format!(" LIMIT {COUNT_CAP}) capped"));
-    let mut q = sqlx::query(&sql);
-    for i in ints {
-        q = q.bind(i);
-    }
-    if let Some(s) = &filter.status {
-        q = q.bind(s.clone());
-    }
-    Ok(q.fetch_one(&store.pool).await?.try_get(0)?)
+    let mut q = BoundSql::new("SELECT COUNT(*) FROM (SELECT 1 FROM reports r WHERE 1 = 1");
+    push_filter(&mut q, filter);
+    q.push(&format!(" LIMIT {COUNT_CAP}) capped"));
+    Ok(q.build()?.fetch_one(&store.pool).await?.try_get(0)?)
 }
 
 pub(crate) async fn report_row_by_id(store: &SqlStore, id: i64) -> Result<Option<ReportRow>> {

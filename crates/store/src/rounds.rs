@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use sqlx::{Acquire, AnyConnection, Row};
 
 use crate::audit;
+use crate::bound::BoundSql;
 use crate::model::{Actor, NewRound, RoundRecord, RoundScope};
 use crate::sql::SqlStore;
 use crate::{Result, StoreError, now};
@@ -275,46 +276,29 @@ pub(crate) async fn rounds(
     plan_id: Option<i64>,
     unit: Option<i64>,
 ) -> Result<Vec<RoundRecord>> {
-    let mut conditions = Vec::new();
-    let mut binds = Vec::new();
-    if let Some(p) = plan_id {
-        binds.push(p);
-        conditions.push(format!("rd.plan_id = ${}", binds.len()));
-    }
-    let unit_filter = match unit {
-        Some(u) => {
-            binds.push(u);
-            format!(" AND r.unit_id = ${}", binds.len())
-        }
-        None => String::new(),
-    };
-    let having = if unit.is_some() {
-        "HAVING COUNT(r.id) > 0"
-    } else {
-        ""
-    };
-    let where_ = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let sql = format!(
+    let mut q = BoundSql::new(
         "SELECT rd.id, rd.plan_id, rd.title, rd.cadence, rd.period_start, rd.period_end, rd.due_on,
             rd.opened_at, rd.closed_at, COUNT(r.id),
             SUM(CASE WHEN r.status = 'submitted' THEN 1 ELSE 0 END),
             SUM(CASE WHEN r.status = 'approved' THEN 1 ELSE 0 END),
             SUM(CASE WHEN r.status = 'returned' THEN 1 ELSE 0 END), rd.published_at
-         FROM rounds rd LEFT JOIN reports r ON r.round_id = rd.id{unit_filter}
-         {where_}
-         GROUP BY rd.id, rd.plan_id, rd.title, rd.cadence, rd.period_start, rd.period_end, rd.due_on, rd.opened_at, rd.closed_at, rd.published_at
-         {having}
-         ORDER BY rd.id DESC"
+         FROM rounds rd LEFT JOIN reports r ON r.round_id = rd.id",
     );
-    let mut q = sqlx::query(&sql);
-    for b in binds {
-        q = q.bind(b);
+    if let Some(u) = unit {
+        q.push(" AND r.unit_id = ").push_bind(u);
     }
-    let rows = q.persistent(false).fetch_all(&store.pool).await?;
+    if let Some(p) = plan_id {
+        q.push(" WHERE rd.plan_id = ").push_bind(p);
+    }
+    q.push(
+        " GROUP BY rd.id, rd.plan_id, rd.title, rd.cadence, rd.period_start, rd.period_end,
+            rd.due_on, rd.opened_at, rd.closed_at, rd.published_at",
+    );
+    if unit.is_some() {
+        q.push(" HAVING COUNT(r.id) > 0");
+    }
+    q.push(" ORDER BY rd.id DESC");
+    let rows = q.build()?.persistent(false).fetch_all(&store.pool).await?;
     rows.iter().map(round_record).collect()
 }
 

@@ -51,16 +51,13 @@ pub async fn login_page(
 }
 
 fn cookie(state: &AppState, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let age = max_age.map_or(String::new(), |a| format!("; Max-Age={a}"));
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}"
-    ))
-    .ok()
+    auth::set_cookie(
+        SESSION_COOKIE,
+        value,
+        cookie::SameSite::Strict,
+        state.config.secure_cookies,
+        max_age,
+    )
 }
 
 /// `POST /login`: a new session (new id) on success; failures count towards the lockout.

@@ -6,7 +6,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
+use cookie::{Cookie, SameSite};
 use duban_domain::supervision::AccountRole;
 use duban_store::{Actor, UserRecord};
 use sha2::{Digest, Sha256};
@@ -89,6 +90,9 @@ impl Viewer {
                 .store
                 .token_user(&sha256_hex(token.as_bytes()))
                 .await
+                .inspect_err(
+                    |e| tracing::error!(error = %e, "token lookup failed; treated as anonymous"),
+                )
                 .ok()
                 .flatten();
             return match user {
@@ -116,7 +120,7 @@ impl Viewer {
             },
             Ok(None) => Self::anonymous(addr),
             Err(e) => {
-                eprintln!("duban: session lookup: {e}");
+                tracing::error!(error = %e, "session lookup failed; treated as anonymous");
                 Self::anonymous(addr)
             }
         }
@@ -155,15 +159,37 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// A cookie's value.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// A cookie's value from the request's `Cookie` headers (the first of that name; empty is none).
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value: `Path=/`, HttpOnly, the SameSite given, `Secure` when asked and
+/// `Max-Age` when given (0 ends the cookie).
+pub(crate) fn set_cookie(
+    name: &str,
+    value: &str,
+    same_site: SameSite,
+    secure: bool,
+    max_age: Option<i64>,
+) -> Option<HeaderValue> {
+    let mut c = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(same_site)
+        .secure(secure);
+    if let Some(age) = max_age {
+        c = c.max_age(cookie::time::Duration::seconds(age));
+    }
+    HeaderValue::from_str(&c.build().to_string()).ok()
 }
 
 /// SHA-256 of bytes, lowercase hex.
@@ -176,7 +202,7 @@ pub fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
     if let Err(e) = getrandom::fill(&mut bytes) {
         // No entropy source is a broken machine: refuse to make guessable secrets.
-        eprintln!("duban: no random source: {e}");
+        tracing::error!(error = %e, "no random source; aborting");
         std::process::abort();
     }
     duban_store::hex(&bytes)
@@ -235,6 +261,64 @@ mod tests {
         assert!(verify_password("Haidong-2024x", &h));
         assert!(!verify_password("haidong-2024x", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn cookies_parse_and_keep_their_attributes() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("duban_lang=en; other=1"),
+        );
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("duban_session=abc123; duban_session=second"),
+        );
+        assert_eq!(cookie(&headers, "duban_lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&headers, "duban_session").as_deref(), Some("abc123"));
+        assert_eq!(cookie(&headers, "duban"), None);
+        headers.insert(header::COOKIE, HeaderValue::from_static("duban_session="));
+        assert_eq!(cookie(&headers, "duban_session"), None);
+
+        let attributes = |v: HeaderValue| {
+            let s = v.to_str().unwrap().to_owned();
+            let mut parts: Vec<String> = s.split("; ").map(str::to_owned).collect();
+            parts[1..].sort();
+            parts
+        };
+        let session = set_cookie("duban_session", "abc", SameSite::Strict, true, None).unwrap();
+        assert_eq!(
+            attributes(session),
+            [
+                "duban_session=abc",
+                "HttpOnly",
+                "Path=/",
+                "SameSite=Strict",
+                "Secure"
+            ]
+        );
+        let ended = set_cookie("duban_session", "", SameSite::Strict, false, Some(0)).unwrap();
+        assert_eq!(
+            attributes(ended),
+            [
+                "duban_session=",
+                "HttpOnly",
+                "Max-Age=0",
+                "Path=/",
+                "SameSite=Strict"
+            ]
+        );
+        let lang = set_cookie("duban_lang", "en", SameSite::Lax, false, Some(31_536_000)).unwrap();
+        assert_eq!(
+            attributes(lang),
+            [
+                "duban_lang=en",
+                "HttpOnly",
+                "Max-Age=31536000",
+                "Path=/",
+                "SameSite=Lax"
+            ]
+        );
     }
 
     #[test]

@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use duban_domain::Plan;
 use duban_domain::supervision::{
     AccountRole, County, Dashboard, Date, Directory, Inputs, StatusMethod, chart,
@@ -19,6 +18,7 @@ use minijinja::context;
 
 use crate::AppState;
 use crate::auth::Viewer;
+use crate::csv_export::CsvExport;
 use crate::error::AppError;
 use crate::pages::{PageLang, error_page, load, page, plan_ctx, ser};
 
@@ -251,7 +251,12 @@ pub async fn workbench(
     match result {
         Ok(Some(ctx)) => page(&state, &lang, "workbench.html", ctx),
         Ok(None) => {
-            let units = state.store.units().await.unwrap_or_default();
+            let units = state
+                .store
+                .units()
+                .await
+                .inspect_err(|e| tracing::error!(error = %e, "unit list failed"))
+                .unwrap_or_default();
             let list: Vec<_> = units
                 .iter()
                 .map(|u| context! { id => u.id, name => u.name.clone() })
@@ -292,7 +297,7 @@ pub async fn target_csv(
         ),
     );
     let c = chart(t, &s, &facts);
-    let mut out = String::from("\u{feff}series,date,value\n");
+    let mut out = CsvExport::new(&["series", "date", "value"]);
     for (name, series) in [
         ("planned", &c.path),
         ("observed", &c.observed),
@@ -301,21 +306,15 @@ pub async fn target_csv(
         ("at_risk_threshold", &c.at_risk),
     ] {
         for (d, v) in series {
-            out.push_str(&format!("{name},{d},{v}\n"));
+            out.row([name.to_owned(), d.to_string(), v.to_string()]);
         }
     }
     if let (Some(g), Some(y)) = (c.goal, t.year) {
-        out.push_str(&format!("goal,{},{g}\n", Date::year_end(y)));
+        out.row([
+            "goal".to_owned(),
+            Date::year_end(y).to_string(),
+            g.to_string(),
+        ]);
     }
-    let mut response = out.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"target-{key}.csv\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
+    out.into_response(&format!("target-{key}.csv"))
 }

@@ -70,7 +70,7 @@ impl AppError {
     /// The JSON answer (`{"error": {"code", "message"}}`).
     pub fn json(&self) -> Response {
         if let Self::Store(e) = self {
-            eprintln!("duban: store error: {e}");
+            tracing::error!(error = %e, "store error");
         }
         let body =
             serde_json::json!({ "error": { "code": self.code(), "message": self.message() } });

@@ -11,6 +11,7 @@ mod assets;
 pub mod auth;
 mod cache;
 mod config;
+mod csv_export;
 mod curate;
 mod curate_api;
 mod dashboard;

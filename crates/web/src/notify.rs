@@ -5,6 +5,8 @@
 
 use duban_domain::supervision::{Date, NoticeKind, notice_due};
 use duban_store::{NewNotice, NoticeRecord, Outstanding, Store, now};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::Config;
 
@@ -48,8 +50,56 @@ fn channels(config: &Config, o: &Outstanding) -> Vec<&'static str> {
     c
 }
 
-/// Records the notices due today and delivers what is pending.
+/// The outbound clients, built once (when a job starts) and reused for every notice: the SMTP
+/// transport when e-mail is configured and the HTTP client for the webhook.
+#[derive(Clone)]
+pub struct Outbound {
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for Outbound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbound")
+            .field("smtp", &self.smtp.is_some())
+            .field("http", &self.http.is_some())
+            .finish()
+    }
+}
+
+impl Outbound {
+    /// The clients a configuration needs (none for what it leaves unset).
+    pub fn new(config: &Config) -> Self {
+        let smtp = config.smtp.as_ref().map(|smtp| {
+            let mut transport =
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).port(smtp.port);
+            if let Some((user, password)) = &smtp.credentials {
+                transport = transport.credentials(Credentials::new(user.clone(), password.clone()));
+            }
+            transport.build()
+        });
+        let http = config.webhook_url.as_ref().and_then(|_| {
+            reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .inspect_err(|e| tracing::error!(error = %e, "webhook client cannot be built"))
+                .ok()
+        });
+        Self { smtp, http }
+    }
+}
+
+/// Records the notices due today and delivers what is pending (the clients built for this run).
 pub async fn run_once(store: &dyn Store, config: &Config) -> duban_store::Result<RunReport> {
+    run_with(store, config, &Outbound::new(config)).await
+}
+
+/// One run of the job with clients built beforehand.
+pub async fn run_with(
+    store: &dyn Store,
+    config: &Config,
+    outbound: &Outbound,
+) -> duban_store::Result<RunReport> {
     let today = Date::from_unix(now(), config.utc_offset_hours);
     let mut report = RunReport::default();
     for o in store.outstanding_reports().await? {
@@ -78,11 +128,16 @@ pub async fn run_once(store: &dyn Store, config: &Config) -> duban_store::Result
                 break;
             }
             for n in batch {
-                let outcome = deliver(config, &n).await;
-                if outcome.is_ok() {
-                    report.delivered += 1;
-                } else {
-                    report.failed += 1;
+                let outcome = deliver(config, outbound, &n).await;
+                match &outcome {
+                    Ok(()) => report.delivered += 1,
+                    Err(e) => {
+                        tracing::warn!(
+                            notice = n.id, channel = %n.channel, unit = %n.unit_name, error = %e,
+                            "notice not delivered; retried on a later run"
+                        );
+                        report.failed += 1;
+                    }
                 }
                 store.notice_delivered(n.id, outcome).await?;
             }
@@ -91,17 +146,17 @@ pub async fn run_once(store: &dyn Store, config: &Config) -> duban_store::Result
     Ok(report)
 }
 
-async fn deliver(config: &Config, n: &NoticeRecord) -> Result<(), String> {
+async fn deliver(config: &Config, outbound: &Outbound, n: &NoticeRecord) -> Result<(), String> {
     match n.channel.as_str() {
-        "email" => email(config, n).await,
-        "webhook" => webhook(config, n).await,
+        "email" => email(config, outbound, n).await,
+        "webhook" => webhook(config, outbound, n).await,
         other => Err(format!("unknown channel {other}")),
     }
 }
 
-async fn email(config: &Config, n: &NoticeRecord) -> Result<(), String> {
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+async fn email(config: &Config, outbound: &Outbound, n: &NoticeRecord) -> Result<(), String> {
     let smtp = config.smtp.as_ref().ok_or("SMTP is not configured")?;
+    let transport = outbound.smtp.as_ref().ok_or("SMTP is not configured")?;
     let to = config
         .unit_emails
         .get(&n.unit_name)
@@ -117,35 +172,22 @@ async fn email(config: &Config, n: &NoticeRecord) -> Result<(), String> {
         .subject(subject)
         .body(n.body.clone())
         .map_err(|e| e.to_string())?;
-    let mut transport =
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).port(smtp.port);
-    if let Some((user, password)) = &smtp.credentials {
-        transport =
-            transport.credentials(lettre::transport::smtp::authentication::Credentials::new(
-                user.clone(),
-                password.clone(),
-            ));
-    }
     transport
-        .build()
         .send(message)
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
 
-async fn webhook(config: &Config, n: &NoticeRecord) -> Result<(), String> {
+async fn webhook(config: &Config, outbound: &Outbound, n: &NoticeRecord) -> Result<(), String> {
     let url = config.webhook_url.as_ref().ok_or("no webhook configured")?;
+    let client = outbound.http.as_ref().ok_or("no webhook client")?;
     // The shape WeCom and DingTalk bots accept for text, plus the notice's own fields.
     let body = serde_json::json!({
         "msgtype": "text",
         "text": { "content": n.body },
         "duban": { "kind": n.kind, "round_id": n.round_id, "unit": n.unit_name, "report_id": n.report_id },
     });
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .map_err(|e| e.to_string())?;
     let response = client
         .post(url)
         .json(&body)
@@ -159,22 +201,25 @@ async fn webhook(config: &Config, n: &NoticeRecord) -> Result<(), String> {
     }
 }
 
-/// Runs the job every `every` until the process ends.
+/// Runs the job every `every` until the process ends; the clients are built once, here.
 pub async fn run_forever(
     store: std::sync::Arc<dyn Store>,
     config: std::sync::Arc<Config>,
     every: std::time::Duration,
 ) {
+    let outbound = Outbound::new(&config);
     loop {
-        match run_once(store.as_ref(), &config).await {
+        match run_with(store.as_ref(), &config, &outbound).await {
             Ok(r) if r.recorded + r.delivered + r.failed > 0 => {
-                eprintln!(
-                    "duban: notices: {} recorded, {} delivered, {} failed",
-                    r.recorded, r.delivered, r.failed
+                tracing::info!(
+                    recorded = r.recorded,
+                    delivered = r.delivered,
+                    failed = r.failed,
+                    "notices"
                 );
             }
             Ok(_) => {}
-            Err(e) => eprintln!("duban: notices: {e}"),
+            Err(e) => tracing::error!(error = %e, "notice job failed"),
         }
         tokio::time::sleep(every).await;
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use duban_domain::supervision::{AccountRole, Baseline, Date, Milestone, StatusMethod, decompose};
 use duban_store::{AuditEvent, NewObservation, NewUser};
@@ -12,6 +12,7 @@ use minijinja::context;
 
 use crate::AppState;
 use crate::auth::{self, Viewer};
+use crate::csv_export::CsvExport;
 use crate::error::AppError;
 use crate::pages::{PageLang, error_page, load, render, ser};
 
@@ -427,21 +428,7 @@ pub async fn audit_page(
     }
 }
 
-fn csv_cell(s: &str) -> String {
-    // Cells starting with = + - @ are prefixed so spreadsheets do not run them as formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-fn csv_row(e: &AuditEvent) -> String {
+fn csv_row(e: &AuditEvent) -> [String; 13] {
     let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     [
         e.id.to_string(),
@@ -458,10 +445,6 @@ fn csv_row(e: &AuditEvent) -> String {
         e.prev_hash.clone(),
         e.hash.clone(),
     ]
-    .iter()
-    .map(|c| csv_cell(c))
-    .collect::<Vec<_>>()
-    .join(",")
 }
 
 /// `GET /admin/audit.csv`: the whole log (UTF-8 with BOM for spreadsheets), oldest first.
@@ -479,31 +462,49 @@ pub async fn audit_csv(State(state): State<AppState>, lang: PageLang) -> Respons
         }
     }
     all.reverse();
-    let mut out = String::from(
-        "\u{feff}id,at,actor_user_id,actor_unit_id,actor_role,client_addr,action,entity,entity_id,before,after,prev_hash,hash\n",
-    );
+    let mut out = CsvExport::new(&[
+        "id",
+        "at",
+        "actor_user_id",
+        "actor_unit_id",
+        "actor_role",
+        "client_addr",
+        "action",
+        "entity",
+        "entity_id",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    ]);
     for e in &all {
-        out.push_str(&csv_row(e));
-        out.push('\n');
+        out.row(csv_row(e));
     }
-    let mut response = out.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    response.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"duban-audit.csv\""),
-    );
-    response
+    out.into_response("duban-audit.csv")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(super::csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(super::csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(super::csv_cell("说\"明"), "\"说\"\"明\"");
+    fn audit_rows_keep_the_header_order() {
+        let e = duban_store::AuditEvent {
+            id: 7,
+            at: 1_700_000_000,
+            actor_user_id: Some(1),
+            actor_unit_id: None,
+            actor_role: Some("admin".to_owned()),
+            client_addr: None,
+            action: "edit".to_owned(),
+            entity: "plan".to_owned(),
+            entity_id: "1/2".to_owned(),
+            before_json: Some("{\"a\":\"x,y\"}".to_owned()),
+            after_json: None,
+            prev_hash: "0".to_owned(),
+            hash: "1".to_owned(),
+        };
+        let row = super::csv_row(&e);
+        assert_eq!(row[0], "7");
+        assert_eq!(row[9], "{\"a\":\"x,y\"}");
+        assert_eq!(row[12], "1");
     }
 }

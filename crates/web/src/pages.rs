@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duban_domain::{Plan, Role};
 use minijinja::{Environment, Value, context};
@@ -35,15 +35,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         let chosen = query.split('&').find_map(|kv| kv.strip_prefix("lang="));
-        let cookie = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| c.trim().strip_prefix("duban_lang="));
+        let cookie = crate::auth::cookie(&parts.headers, COOKIE);
         Ok(Self {
-            lang: Lang::parse(chosen.or(cookie)),
+            lang: Lang::parse(chosen.or(cookie.as_deref())),
             chosen: chosen.is_some(),
             path: parts.uri.path().to_owned(),
             viewer: parts.extensions.get::<crate::auth::Viewer>().cloned(),
@@ -103,7 +97,7 @@ pub fn templates() -> Environment<'static> {
     ];
     for (name, source) in files {
         if let Err(e) = env.add_template(name, source) {
-            eprintln!("duban: template {name}: {e}");
+            tracing::error!(template = name, error = %e, "template does not compile");
         }
     }
     env
@@ -133,7 +127,7 @@ pub(crate) fn render(
     let mut response = match html {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
-            eprintln!("duban: rendering {name}: {e}");
+            tracing::error!(template = name, error = %e, "rendering failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Html("<h1>500</h1>".to_owned()),
@@ -142,11 +136,15 @@ pub(crate) fn render(
         }
     };
     if lang.chosen {
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-            lang.lang.code()
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
+        // Not `Secure`: the language is no secret, and plain-HTTP deployments keep it too.
+        let year = 365 * 24 * 3600;
+        if let Some(v) = crate::auth::set_cookie(
+            COOKIE,
+            lang.lang.code(),
+            cookie::SameSite::Lax,
+            false,
+            Some(year),
+        ) {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
     }
@@ -160,7 +158,7 @@ pub(crate) fn page(state: &AppState, lang: &PageLang, name: &str, ctx: Value) ->
 /// The error page for a failure.
 pub(crate) fn error_page(state: &AppState, lang: &PageLang, e: &AppError) -> Response {
     if let AppError::Store(err) = e {
-        eprintln!("duban: store error: {err}");
+        tracing::error!(error = %err, "store error");
     }
     let (key, message) = match e {
         AppError::NotFound => ("not_found_text", None),
@@ -231,7 +229,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.health().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
-            eprintln!("duban: health: {e}");
+            tracing::warn!(error = %e, "health check: store unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, "unavailable").into_response()
         }
     }
@@ -392,7 +390,13 @@ pub async fn unit(
         Err(e) => return error_page(&state, &lang, &e),
     };
     // The registry knows spellings the plan does not (乐都区人民政府 → 乐都区政府).
-    let registered = state.store.unit(&name).await.ok().flatten();
+    let registered = state
+        .store
+        .unit(&name)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, unit = %name, "registry lookup failed"))
+        .ok()
+        .flatten();
     let canonical = registered
         .as_ref()
         .map_or(name.as_str(), |r| r.name.as_str());

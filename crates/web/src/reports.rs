@@ -121,7 +121,12 @@ async fn show_page(
         Ok(x) => x,
         Err(e) => return error_page(state, lang, &e),
     };
-    let plan = state.plan(row.plan_id).await.ok().flatten();
+    let plan = state
+        .plan(row.plan_id)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, plan = row.plan_id, "plan lookup failed"))
+        .ok()
+        .flatten();
     let node = plan
         .as_ref()
         .and_then(|p| p.nodes.iter().find(|n| n.id.0 == row.node_key).cloned());
@@ -289,7 +294,7 @@ pub fn store_files(
     }
     for (e, (_, bytes)) in out.iter().zip(files) {
         if let Err(err) = evidence::save(&state.config.evidence_dir, &e.sha256, bytes) {
-            eprintln!("duban: evidence store: {err}");
+            tracing::error!(error = %err, sha256 = %e.sha256, "evidence could not be stored");
             return Err(vec!["佐证材料无法保存，请稍后再试".to_owned()]);
         }
     }
@@ -551,7 +556,7 @@ pub async fn evidence(
     let bytes = match evidence::read(&state.config.evidence_dir, &record.sha256) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("duban: evidence {}: {e}", record.sha256);
+            tracing::error!(error = %e, sha256 = %record.sha256, "evidence file unreadable");
             return error_page(&state, &lang, &AppError::NotFound);
         }
     };

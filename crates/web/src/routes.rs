@@ -12,6 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use duban_domain::supervision::{Access, Ownership, permits};
 
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
 use crate::auth::{Via, Viewer, client_addr, same_secret};
 use crate::error::AppError;
 use crate::pages::{self, PageLang};
@@ -157,7 +160,40 @@ pub fn router(state: AppState) -> Router {
         // Pages and JSON go out gzip-compressed to clients that accept it (the vendored
         // files are compressed once at build time and pass through).
         .layer(tower_http::compression::CompressionLayer::new())
+        // Every request gets an id (a client's own `x-request-id` is kept), its log lines
+        // carry it in their span, and the response returns it.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span of one request: method, path (never the query, which may carry tokens) and id.
+fn request_span(req: &Request) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+}
+
+/// One line per answered request.
+fn log_response<B>(
+    response: &axum::http::Response<B>,
+    latency: std::time::Duration,
+    _: &tracing::Span,
+) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+        "answered"
+    );
 }
 
 fn is_api(path: &str) -> bool {

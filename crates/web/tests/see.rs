@@ -103,6 +103,14 @@ async fn dashboard_county_workbench_chart_data_and_compression() {
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("planned,2024-12-31,") && csv.body.contains("observed,2025-06-30,"));
+    // With the byte-order mark for spreadsheets, and every row a (series, date, number).
+    let text = csv.body.strip_prefix('\u{feff}').expect("byte-order mark");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap(), vec!["series", "date", "value"]);
+    for row in reader.records() {
+        let row = row.unwrap();
+        assert!(row.len() == 3 && row[2].parse::<f64>().is_ok(), "{row:?}");
+    }
     // The public sees no value before the office publishes a round.
     let public = w
         .get(

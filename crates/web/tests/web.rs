@@ -394,3 +394,41 @@ fn every_word_a_template_uses_exists_in_both_languages() {
     }
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id() {
+    let (app, _) = app("request-id").await;
+    let id = |a: &Answer| a.headers["x-request-id"].to_str().unwrap().to_owned();
+    let first = get(&app, "/plans/1", None).await;
+    let second = get(&app, "/nothing", None).await;
+    assert_eq!(second.status, StatusCode::NOT_FOUND);
+    let (a, b) = (id(&first), id(&second));
+    assert!(a.len() == 36 && a.matches('-').count() == 4, "{a}");
+    assert_ne!(a, b);
+    // An id the client (or a proxy in front) sent is kept, so its lines can be followed.
+    let res = app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/api/v1/plans")
+                .header("x-request-id", "proxy-42")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "proxy-42");
+    // The language cookie keeps its attributes.
+    let en = get(&app, "/plans/1?lang=en", None).await;
+    let cookie = en.headers[header::SET_COOKIE].to_str().unwrap();
+    for part in [
+        "duban_lang=en",
+        "Path=/",
+        "Max-Age=31536000",
+        "SameSite=Lax",
+        "HttpOnly",
+    ] {
+        assert!(cookie.split("; ").any(|p| p == part), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
