@@ -24,6 +24,7 @@ mod openapi;
 mod pages;
 mod report_form;
 mod reports;
+mod revision_page;
 mod rounds;
 pub mod routes;
 mod search;

@@ -19,8 +19,8 @@ use crate::auth::{Via, Viewer, client_addr, same_secret};
 use crate::error::AppError;
 use crate::pages::{self, PageLang};
 use crate::{
-    AppState, account, assets, curate, curate_api, dashboard, office, reports, rounds, status_page,
-    supervise_api,
+    AppState, account, assets, curate, curate_api, dashboard, office, reports, revision_page,
+    rounds, status_page, supervise_api,
 };
 
 /// One route: method, path (axum syntax) and what it needs.
@@ -89,8 +89,8 @@ table! {
     POST "/plans/{plan}/publish" Office => curate::publish,
     GET "/plans/{plan}/nodes/{node}/edit" Office => curate::node_page,
     GET "/plans/{plan}/targets/{target}/edit" Office => curate::target_page,
-    GET "/plans/{plan}/revisions/{revision}" Office => curate::revision_page,
-    POST "/plans/{plan}/revisions/{revision}" Office => curate::decide_revision,
+    GET "/plans/{plan}/revisions/{revision}" Office => revision_page::revision_page,
+    POST "/plans/{plan}/revisions/{revision}" Office => revision_page::decide_revision,
     GET "/login" Public => account::login_page,
     POST "/login" Public => account::login,
     POST "/logout" Signed => account::logout,
