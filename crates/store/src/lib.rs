@@ -41,6 +41,13 @@ pub use backend::Backend;
 pub use error::StoreError;
 pub use model::*;
 
+/// A stored state name read back as its domain enum; an unknown name is corruption.
+pub(crate) fn state<T>(r: &sqlx::any::AnyRow, i: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
+    use sqlx::Row;
+    let name: String = r.try_get(i)?;
+    parse(&name).ok_or_else(|| StoreError::Corrupt(format!("无法识别的状态“{name}”")))
+}
+
 /// The current unix time in seconds.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

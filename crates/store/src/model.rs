@@ -2,6 +2,7 @@
 //! reports and their versions, observations, target settings, notices, audit events.
 
 use duban_domain::supervision::{AccountRole, Date};
+pub use duban_domain::supervision::{Cadence, Decision, ReportStatus};
 pub use duban_domain::supervision::{PlanFacts, TargetSettings, TaskReportFact};
 use serde::{Deserialize, Serialize};
 
@@ -113,8 +114,8 @@ pub struct NewRound {
     pub plan_id: i64,
     /// Title (`2025年3月调度`).
     pub title: String,
-    /// `monthly`, `quarterly` or `ad_hoc`.
-    pub cadence: String,
+    /// How often.
+    pub cadence: Cadence,
     /// First day reported on.
     pub period_start: Date,
     /// Last day reported on.
@@ -135,7 +136,7 @@ pub struct RoundRecord {
     /// Title.
     pub title: String,
     /// Cadence.
-    pub cadence: String,
+    pub cadence: Cadence,
     /// Period start.
     pub period_start: String,
     /// Period end.
@@ -165,8 +166,8 @@ pub struct ReportFilter {
     pub round_id: Option<i64>,
     /// One unit's reports.
     pub unit_id: Option<i64>,
-    /// One status (`draft`, `submitted`, `returned`, `approved`).
-    pub status: Option<String>,
+    /// One status.
+    pub status: Option<ReportStatus>,
     /// Skip this many.
     pub offset: i64,
     /// At most this many.
@@ -195,7 +196,7 @@ pub struct ReportRow {
     /// `lead`, `co` or `implementer`.
     pub role: String,
     /// `draft`, `submitted`, `returned`, `approved`.
-    pub status: String,
+    pub status: ReportStatus,
     /// The version check.
     pub row_version: i64,
     /// Submitted versions so far.
@@ -355,26 +356,6 @@ pub struct ReportDetail {
     pub draft: Option<ReportBody>,
     /// Submissions, oldest first.
     pub versions: Vec<VersionRecord>,
-}
-
-/// A review decision to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Only approved values count.
-    Approve,
-    /// Back to the unit with a comment.
-    Return,
-}
-
-impl Decision {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Approve => "approve",
-            Self::Return => "return",
-        }
-    }
 }
 
 /// A report not in yet, for the reminder job.

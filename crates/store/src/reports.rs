@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use crate::bound::BoundSql;
+use crate::model::ReportStatus;
 use crate::model::{
     EvidenceRecord, ObservationRecord, ReportBody, ReportDetail, ReportFilter, ReportRow,
     ReviewRecord, VersionRecord,
@@ -33,7 +34,7 @@ fn report_row(r: &sqlx::any::AnyRow) -> Result<ReportRow> {
         unit_id: r.try_get(7)?,
         unit_name: r.try_get(8)?,
         role: r.try_get(9)?,
-        status: r.try_get(10)?,
+        status: crate::state(r, 10, ReportStatus::parse)?,
         row_version: r.try_get(11)?,
         current_version: r.try_get(12)?,
         due_on: r.try_get(13)?,
@@ -50,7 +51,7 @@ fn push_filter(q: &mut BoundSql<'_>, filter: &ReportFilter) {
         q.push(" AND r.unit_id = ").push_bind(u);
     }
     if let Some(s) = &filter.status {
-        q.push(" AND r.status = ").push_bind(s.clone());
+        q.push(" AND r.status = ").push_bind(s.as_str());
     }
 }
 
@@ -60,7 +61,7 @@ pub(crate) async fn reports(store: &SqlStore, filter: &ReportFilter) -> Result<V
     ));
     push_filter(&mut q, filter);
     // The review queue is oldest-first; other lists in task order.
-    q.push(if filter.status.as_deref() == Some("submitted") {
+    q.push(if filter.status == Some(ReportStatus::Submitted) {
         " ORDER BY r.updated_at, r.id"
     } else {
         " ORDER BY r.id"

@@ -8,11 +8,9 @@ use sqlx::{Acquire, AnyConnection, Row};
 
 use crate::audit;
 use crate::bound::BoundSql;
-use crate::model::{Actor, NewRound, RoundRecord, RoundScope};
+use crate::model::{Actor, Cadence, NewRound, RoundRecord, RoundScope};
 use crate::sql::SqlStore;
 use crate::{Result, StoreError, now};
-
-const CADENCES: [&str; 3] = ["monthly", "quarterly", "ad_hoc"];
 
 /// The id of a plan's current version.
 pub(crate) async fn current_version_id(tx: &mut AnyConnection, plan_id: i64) -> Result<i64> {
@@ -33,12 +31,6 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
     let title = new.title.trim();
     if title.is_empty() {
         return Err(StoreError::Invalid("请填写调度名称".to_owned()));
-    }
-    if !CADENCES.contains(&new.cadence.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "调度频次“{}”无法识别",
-            new.cadence
-        )));
     }
     if new.period_start > new.period_end {
         return Err(StoreError::Invalid("报告期开始日期晚于结束日期".to_owned()));
@@ -172,7 +164,7 @@ pub(crate) async fn open(store: &SqlStore, actor: &Actor, new: &NewRound) -> Res
     )
     .bind(new.plan_id)
     .bind(title)
-    .bind(&new.cadence)
+    .bind(new.cadence.as_str())
     .bind(new.period_start.to_string())
     .bind(new.period_end.to_string())
     .bind(new.due_on.to_string())
@@ -309,7 +301,7 @@ fn round_record(r: &sqlx::any::AnyRow) -> Result<RoundRecord> {
         id: r.try_get(0)?,
         plan_id: r.try_get(1)?,
         title: r.try_get(2)?,
-        cadence: r.try_get(3)?,
+        cadence: crate::state(r, 3, Cadence::parse)?,
         period_start: r.try_get(4)?,
         period_end: r.try_get(5)?,
         due_on: r.try_get(6)?,

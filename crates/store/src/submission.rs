@@ -4,12 +4,12 @@
 use sqlx::{Acquire, AnyConnection, Row};
 
 use crate::audit::{self, json};
-use crate::model::{Actor, Decision, ReportBody, Submission, Submitted};
+use crate::model::{Actor, Decision, ReportBody, ReportStatus, Submission, Submitted};
 use crate::sql::SqlStore;
 use crate::{Result, StoreError, now};
 
 /// Status and version of a report, read inside a transaction.
-async fn state(tx: &mut AnyConnection, report_id: i64) -> Result<(String, i64, i64, i64)> {
+async fn state(tx: &mut AnyConnection, report_id: i64) -> Result<(ReportStatus, i64, i64, i64)> {
     let row = sqlx::query(
         "SELECT r.status, r.row_version, r.current_version, rd.plan_id FROM reports r
          JOIN rounds rd ON rd.id = r.round_id WHERE r.id = $1",
@@ -19,21 +19,17 @@ async fn state(tx: &mut AnyConnection, report_id: i64) -> Result<(String, i64, i
     .await?
     .ok_or_else(|| StoreError::NotFound(format!("报告 {report_id}")))?;
     Ok((
-        row.try_get(0)?,
+        crate::state(&row, 0, ReportStatus::parse)?,
         row.try_get(1)?,
         row.try_get(2)?,
         row.try_get(3)?,
     ))
 }
 
-fn editable(status: &str) -> Result<()> {
-    match status {
-        "draft" | "returned" => Ok(()),
-        "submitted" => Err(StoreError::Invalid(
-            "报告已报送，正在审核，不能修改".to_owned(),
-        )),
-        _ => Err(StoreError::Invalid("报告已审核通过，不能修改".to_owned())),
-    }
+fn editable(status: ReportStatus) -> Result<()> {
+    status
+        .editable()
+        .map_err(|r| StoreError::Invalid(r.message().to_owned()))
 }
 
 /// Bumps the version check: fails with a conflict when someone wrote since `expected`.
@@ -41,7 +37,7 @@ async fn bump(
     tx: &mut AnyConnection,
     report_id: i64,
     expected: i64,
-    status: Option<&str>,
+    status: Option<ReportStatus>,
     version: Option<i64>,
 ) -> Result<i64> {
     let done = sqlx::query(
@@ -50,7 +46,7 @@ async fn bump(
          WHERE id = $4 AND row_version = $5",
     )
     .bind(now())
-    .bind(status.map(str::to_owned))
+    .bind(status.map(|s| s.as_str().to_owned()))
     .bind(version)
     .bind(report_id)
     .bind(expected)
@@ -75,7 +71,7 @@ pub(crate) async fn save_draft(
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let (status, _, _, plan_id) = state(&mut tx, report_id).await?;
-    editable(&status)?;
+    editable(status)?;
     crate::targets::target_ids(&mut tx, plan_id, &body.observations).await?;
     let row_version = bump(&mut tx, report_id, expected, None, None).await?;
     sqlx::query(
@@ -160,14 +156,14 @@ async fn submit_once(
     let mut conn = store.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let (status, _, current, plan_id) = state(&mut tx, report_id).await?;
-    editable(&status)?;
+    editable(status)?;
     let targets = crate::targets::target_ids(&mut tx, plan_id, &s.body.observations).await?;
     let version = current + 1;
     let row_version = bump(
         &mut tx,
         report_id,
         expected,
-        Some("submitted"),
+        Some(ReportStatus::Submitted),
         Some(version),
     )
     .await?;
@@ -229,7 +225,7 @@ async fn submit_once(
         .execute(&mut *tx)
         .await?;
     let before = serde_json::json!({ "status": status, "version": current });
-    let after = serde_json::json!({ "status": "submitted", "version": version, "key": key, "body": b, "evidence": s.evidence });
+    let after = serde_json::json!({ "status": ReportStatus::Submitted, "version": version, "key": key, "body": b, "evidence": s.evidence });
     audit::append(
         &mut tx,
         actor,
@@ -267,17 +263,16 @@ pub(crate) async fn review(
     if row_version != expected {
         return Err(StoreError::Conflict(format!("报告 {report_id}")));
     }
-    if status != "submitted" {
-        return Err(StoreError::Invalid(match status.as_str() {
-            "approved" => "报告已审核通过".to_owned(),
-            "returned" => "报告已退回，等待单位重新报送".to_owned(),
-            _ => "报告尚未报送".to_owned(),
-        }));
-    }
-    let new_status = match decision {
-        Decision::Approve => "approved",
-        Decision::Return => "returned",
-    };
+    let new_status = status.review(decision).map_err(|_| {
+        StoreError::Invalid(
+            match status {
+                ReportStatus::Approved => "报告已审核通过",
+                ReportStatus::Returned => "报告已退回，等待单位重新报送",
+                _ => "报告尚未报送",
+            }
+            .to_owned(),
+        )
+    })?;
     let row_version = bump(&mut tx, report_id, expected, Some(new_status), None).await?;
     let version_id: i64 =
         sqlx::query("SELECT id FROM report_versions WHERE report_id = $1 AND version = $2")

@@ -8,7 +8,8 @@ use sqlx::{Acquire, AnyConnection, Row};
 
 use crate::audit::{self, json};
 use crate::model::{
-    Actor, NewObservation, ObservationRecord, PlanFacts, TargetSettings, TaskReportFact,
+    Actor, NewObservation, ObservationRecord, PlanFacts, ReportStatus, TargetSettings,
+    TaskReportFact,
 };
 use crate::rounds::current_version_id;
 use crate::sql::SqlStore;
@@ -549,7 +550,7 @@ pub(crate) async fn facts(
     .await?;
     let mut tasks: HashMap<String, Vec<TaskReportFact>> = HashMap::new();
     for r in &rows {
-        let status: String = r.try_get(5)?;
+        let status = crate::state(r, 5, ReportStatus::parse)?;
         let due: String = r.try_get(6)?;
         let percent: Option<f64> = r.try_get(8)?;
         tasks
@@ -563,7 +564,11 @@ pub(crate) async fn facts(
                 due_on: Date::parse(&due)
                     .ok_or_else(|| StoreError::Corrupt(format!("截止日期 {due}")))?,
                 first_submitted_at: r.try_get(7)?,
-                approved_percent: if status == "approved" { percent } else { None },
+                approved_percent: if status == ReportStatus::Approved {
+                    percent
+                } else {
+                    None
+                },
                 status,
             });
     }

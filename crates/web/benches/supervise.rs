@@ -170,7 +170,7 @@ async fn open(store: &Arc<dyn Store>, plan_id: i64, title: &str) -> i64 {
             &NewRound {
                 plan_id,
                 title: title.into(),
-                cadence: "monthly".into(),
+                cadence: duban_store::Cadence::Monthly,
                 period_start: Date::parse("2025-03-01").unwrap(),
                 period_end: Date::parse("2025-03-31").unwrap(),
                 due_on: Date::parse("2099-04-05").unwrap(),
@@ -362,7 +362,7 @@ async fn run(label: &str, url: &str) {
     let n = fill(url, plan_id).await;
     let waiting = store
         .count_reports(&ReportFilter {
-            status: Some("submitted".into()),
+            status: Some(duban_store::ReportStatus::Submitted),
             ..ReportFilter::default()
         })
         .await

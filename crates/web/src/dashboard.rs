@@ -13,7 +13,7 @@ use duban_domain::supervision::{
     AccountRole, County, Dashboard, Date, Directory, Inputs, StatusMethod, chart,
     dashboard as compute, target_status,
 };
-use duban_store::{ReportFilter, now};
+use duban_store::{ReportFilter, ReportStatus, now};
 use minijinja::context;
 
 use crate::AppState;
@@ -225,11 +225,11 @@ pub async fn workbench(
         let today = Date::from_unix(now(), state.config.utc_offset_hours).to_string();
         let (mut due, mut returned, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
         for r in reports.into_iter().filter(|r| open.contains(&r.round_id)) {
-            match r.status.as_str() {
-                "returned" => returned.push(r),
-                "draft" if r.due_on < today => overdue.push(r),
-                "draft" => due.push(r),
-                _ => {}
+            match r.status {
+                ReportStatus::Returned => returned.push(r),
+                ReportStatus::Draft if r.due_on < today => overdue.push(r),
+                ReportStatus::Draft => due.push(r),
+                ReportStatus::Submitted | ReportStatus::Approved => {}
             }
         }
         // Its record in every plan: its part of each task it owes, the targets it answers for.

@@ -8,7 +8,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use duban_domain::Target;
 use duban_domain::supervision::{Access, AccountRole, Date, Ownership, permits};
-use duban_store::{Decision, ReportBody, ReportFilter, ReportRow, StoreError, Submission};
+use duban_store::{
+    Decision, ReportBody, ReportFilter, ReportRow, ReportStatus, StoreError, Submission,
+};
 use minijinja::{Value, context};
 
 use crate::auth::{self, Viewer};
@@ -130,9 +132,9 @@ async fn show_page(
     let node = plan
         .as_ref()
         .and_then(|p| p.nodes.iter().find(|n| n.id.0 == row.node_key).cloned());
-    let can_write = permits(Access::ReportWrite, viewer.role(), own)
-        && matches!(row.status.as_str(), "draft" | "returned");
-    let can_review = viewer.is_office() && row.status == "submitted";
+    let can_write =
+        permits(Access::ReportWrite, viewer.role(), own) && row.status.editable().is_ok();
+    let can_review = viewer.is_office() && row.status == ReportStatus::Submitted;
     // The lead unit, and oversight roles, see the other units' reports on the task.
     let sees_siblings = viewer.role().is_some_and(|r| r != AccountRole::Reporter)
         || (own == Ownership::Own && row.role == "lead");
@@ -591,7 +593,7 @@ pub async fn review_queue(
         .unwrap_or(1);
     let per_page = 50;
     let filter = ReportFilter {
-        status: Some("submitted".into()),
+        status: Some(ReportStatus::Submitted),
         offset: (page_no - 1) * per_page,
         limit: per_page,
         ..ReportFilter::default()

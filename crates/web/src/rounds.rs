@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use duban_domain::supervision::Date;
+use duban_domain::supervision::{Cadence, Date, ReportStatus};
 use duban_store::{NewRound, ReportFilter, RoundScope};
 use minijinja::{Value, context};
 
@@ -16,9 +16,6 @@ use crate::pages::{PageLang, error_page, render, ser};
 use crate::report_form::FieldErrors;
 use crate::routes::FORM_ERROR;
 use crate::{AppState, Lang};
-
-/// The cadences a round can have.
-pub const CADENCES: [&str; 3] = ["monthly", "quarterly", "ad_hoc"];
 
 /// What the open-round form offers: each plan with its chapters and units.
 async fn scopes(state: &AppState) -> Result<Vec<Value>, AppError> {
@@ -67,7 +64,7 @@ async fn list_page(
     } else {
         Vec::new()
     };
-    let ctx = context! { rounds => ser(&rounds), scopes, form, errors => ser(&errors), cadences => CADENCES.to_vec(), own_unit => unit.is_some() };
+    let ctx = context! { rounds => ser(&rounds), scopes, form, errors => ser(&errors), cadences => Cadence::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(), own_unit => unit.is_some() };
     render(state, lang, "rounds.html", ctx, status)
 }
 
@@ -99,8 +96,8 @@ pub fn parse_round(form: &HashMap<String, String>, lang: Lang) -> Result<NewRoun
     if title.is_empty() {
         errors.insert("title".into(), say("请填写调度名称", "a title is required"));
     }
-    let cadence = field("cadence");
-    if !CADENCES.contains(&cadence.as_str()) {
+    let cadence = Cadence::parse(&field("cadence"));
+    if cadence.is_none() {
         errors.insert("cadence".into(), say("请选择调度频次", "choose a cadence"));
     }
     let mut date = |name: &str| {
@@ -152,7 +149,7 @@ pub fn parse_round(form: &HashMap<String, String>, lang: Lang) -> Result<NewRoun
         (Some(period_start), Some(period_end), Some(due_on)) if errors.is_empty() => Ok(NewRound {
             plan_id,
             title,
-            cadence,
+            cadence: cadence.unwrap_or(Cadence::AdHoc),
             period_start,
             period_end,
             due_on,
@@ -200,10 +197,7 @@ pub async fn show(
         Err(e) => return error_page(&state, &lang, &AppError::Store(e)),
     };
     let reporter = viewer.role() == Some(duban_domain::supervision::AccountRole::Reporter);
-    let status = q
-        .get("status")
-        .filter(|s| ["draft", "submitted", "returned", "approved"].contains(&s.as_str()))
-        .cloned();
+    let status = q.get("status").and_then(|s| ReportStatus::parse(s));
     let filter = ReportFilter {
         round_id: Some(id),
         unit_id: if reporter {
@@ -211,7 +205,7 @@ pub async fn show(
         } else {
             None
         },
-        status: status.clone(),
+        status,
         offset: 0,
         limit: 1000,
     };
@@ -220,7 +214,7 @@ pub async fn show(
             &state,
             &lang,
             "round.html",
-            context! { round => ser(&round), rows => ser(&rows), status, plan_id => round.plan_id },
+            context! { round => ser(&round), rows => ser(&rows), status => status.map(ReportStatus::as_str), plan_id => round.plan_id },
             StatusCode::OK,
         ),
         Err(e) => error_page(&state, &lang, &AppError::Store(e)),

@@ -12,7 +12,7 @@ use duban_domain::Target;
 use duban_domain::supervision::{
     Access, AccountRole, Baseline, Date, Milestone, StatusMethod, decompose, target_status,
 };
-use duban_store::{Decision, NewObservation, ReportBody, ReportFilter, Submission};
+use duban_store::{Decision, NewObservation, ReportBody, ReportFilter, ReportStatus, Submission};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -181,15 +181,14 @@ pub async fn reports(
             })
             .transpose()
     };
-    let status = q.get("status").cloned();
-    if let Some(s) = &status
-        && !["draft", "submitted", "returned", "approved"].contains(&s.as_str())
-    {
-        return Err(AppError::BadRequest(format!(
-            "参数 status 应为 draft、submitted、returned 或 approved，实为“{s}”"
-        ))
-        .into());
-    }
+    let status = match q.get("status") {
+        None => None,
+        Some(s) => Some(ReportStatus::parse(s).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "参数 status 应为 draft、submitted、returned 或 approved，实为“{s}”"
+            ))
+        })?),
+    };
     let unit = reporter_unit(&viewer).map(Some).unwrap_or(int("unit")?);
     let filter = ReportFilter {
         round_id: int("round")?,
@@ -383,7 +382,7 @@ pub async fn review(
         .await
         .map_err(AppError::from)?;
     ok(
-        json!({ "row_version": row_version, "status": if r.decision == Decision::Approve { "approved" } else { "returned" } }),
+        json!({ "row_version": row_version, "status": ReportStatus::Submitted.review(r.decision).unwrap_or(ReportStatus::Submitted) }),
     )
 }
 

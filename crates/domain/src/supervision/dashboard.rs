@@ -324,7 +324,7 @@ mod tests {
             unit_id: i64::from(unit.bytes().map(u32::from).sum::<u32>()),
             unit_name: unit.into(),
             role: role.as_str().into(),
-            status: "approved".into(),
+            status: super::super::ReportStatus::Approved,
             due_on: Date::parse("2025-03-05").unwrap_or(Date::year_end(2025)),
             first_submitted_at: percent.map(|_| 0),
             approved_percent: percent,

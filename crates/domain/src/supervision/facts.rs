@@ -32,7 +32,7 @@ pub struct TaskReportFact {
     /// `lead`, `co`, `implementer`.
     pub role: String,
     /// Status.
-    pub status: String,
+    pub status: super::ReportStatus,
     /// Due date.
     pub due_on: Date,
     /// First submission time.

@@ -11,6 +11,7 @@ mod facts;
 mod milestone;
 mod plan_status;
 mod reminder;
+mod report;
 mod rollup;
 mod status;
 
@@ -28,6 +29,7 @@ pub use plan_status::{
     unit_part, unit_records,
 };
 pub use reminder::{NoticeKind, notice_due};
+pub use report::{Cadence, Decision, Refusal, ReportStatus};
 pub use rollup::Counts;
 pub use status::{
     Assessment, Observation, Rag, Status, StatusMethod, TaskProgress, assess_target, assess_task,

@@ -160,7 +160,7 @@ pub fn round(plan_id: i64, scope: RoundScope) -> NewRound {
     NewRound {
         plan_id,
         title: "2025年3月调度".into(),
-        cadence: "monthly".into(),
+        cadence: duban_store::Cadence::Monthly,
         period_start: date("2025-03-01"),
         period_end: date("2025-03-31"),
         due_on: date("2025-04-05"),

@@ -359,7 +359,7 @@ async fn a_revised_plan_keeps_every_fact_on_its_indicator() {
         let history = s.report(report.id).await.unwrap().unwrap();
         assert_eq!(history.row.node_key, deleted.id.0);
         assert_eq!(history.versions.len(), 1);
-        assert_eq!(history.row.status, "approved");
+        assert_eq!(history.row.status, duban_store::ReportStatus::Approved);
         // No key of the deleted task was given to another item.
         assert!(!v2.nodes.iter().any(|n| n.id.0 == deleted.id.0));
         // The audit trail says who approved and why.

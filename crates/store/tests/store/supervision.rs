@@ -207,7 +207,7 @@ async fn submission_is_idempotent_versioned_and_reviewed() {
             .await;
         assert!(matches!(late, Err(StoreError::Conflict(_))));
         let detail = s.report(report.id).await.unwrap().unwrap();
-        assert_eq!(detail.row.status, "approved");
+        assert_eq!(detail.row.status, duban_store::ReportStatus::Approved);
         assert_eq!(detail.versions.len(), 2);
         assert_eq!(detail.versions[0].reviews[0].decision, "return");
         assert_eq!(detail.versions[0].observations[0].status, "rejected");

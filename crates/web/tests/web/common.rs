@@ -251,7 +251,7 @@ impl World {
                 &NewRound {
                     plan_id,
                     title: "2025年3月调度".into(),
-                    cadence: "monthly".into(),
+                    cadence: duban_store::Cadence::Monthly,
                     period_start: Date::parse("2025-03-01").unwrap(),
                     period_end: Date::parse("2025-03-31").unwrap(),
                     due_on: Date::parse("2099-04-05").unwrap(),

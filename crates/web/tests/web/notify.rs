@@ -107,7 +107,7 @@ async fn overdue_reports_are_chased_once_on_every_channel() {
             &NewRound {
                 plan_id: w.plan_id,
                 title: "专项督办".into(),
-                cadence: "ad_hoc".into(),
+                cadence: duban_store::Cadence::AdHoc,
                 period_start: yesterday.plus_days(-30),
                 period_end: yesterday,
                 due_on: yesterday,

@@ -38,7 +38,7 @@ async fn report_all(w: &World, keep: impl Fn(&str) -> bool) {
     let actor = admin(w);
     for r in rows
         .iter()
-        .filter(|r| keep(&r.unit_name) && r.status == "draft")
+        .filter(|r| keep(&r.unit_name) && r.status == duban_store::ReportStatus::Draft)
     {
         let sub = Submission {
             key: format!("k-{}", r.id),

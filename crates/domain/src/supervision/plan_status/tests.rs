@@ -82,11 +82,10 @@ fn report(unit: &str, role: Role, submitted: Option<&str>, percent: Option<f64>)
         unit_name: unit.into(),
         role: role.as_str().into(),
         status: if percent.is_some() {
-            "approved"
+            crate::supervision::ReportStatus::Approved
         } else {
-            "draft"
-        }
-        .into(),
+            crate::supervision::ReportStatus::Draft
+        },
         due_on: day("2025-06-15"),
         first_submitted_at: submitted.map(|d| day(d).days() * 86_400),
         approved_percent: percent,
