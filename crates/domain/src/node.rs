@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A node's identifier: its position in the tree as dotted 1-based indices (`"2.1.3"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct NodeId(pub String);
 
@@ -17,6 +18,7 @@ impl fmt::Display for NodeId {
 
 /// The level a node stands at in the plan's hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// 第一部分: the top level of long 规划.
@@ -49,6 +51,7 @@ impl NodeKind {
 
 /// A unit's role in a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 牵头: leads the task and answers for it.
@@ -72,6 +75,7 @@ impl Role {
 
 /// One unit's assignment to a node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     /// The canonical name of the unit (see `Plan::units`).
     pub unit: String,
@@ -81,6 +85,7 @@ pub struct Assignment {
 
 /// A year's work for a task, as a task table states it (`2024年工作任务`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkPoint {
     /// The year the column names, if it names one.
     pub year: Option<i32>,
@@ -92,6 +97,7 @@ pub struct WorkPoint {
 
 /// A chapter, section, item, sub-item or paragraph of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Node {
     /// Position in the tree.
     pub id: NodeId,
@@ -133,6 +139,7 @@ fn yes() -> bool {
 
 /// A person named for a task, with how to reach them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     /// Name.
     pub name: String,
@@ -146,6 +153,7 @@ pub struct Person {
 
 /// The people a responsible unit names for one task: 责任领导, 责任人, 联络员.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     /// The unit (canonical name).
     pub unit: String,

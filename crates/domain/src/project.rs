@@ -8,6 +8,7 @@ use crate::NodeId;
 
 /// A project's identifier (`"p3"`), unique within a plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ProjectId(pub String);
 
@@ -19,6 +20,7 @@ impl fmt::Display for ProjectId {
 
 /// A named project mentioned by a node of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Project {
     /// Identifier within the plan (`p1`, … in document order; empty in plans stored before
     /// projects had one, filled by [`crate::Plan::normalise`]).

@@ -8,6 +8,7 @@ use crate::NodeId;
 
 /// A target's identifier (`"t12"`), unique within a plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct TargetId(pub String);
 
@@ -19,6 +20,7 @@ impl fmt::Display for TargetId {
 
 /// What kind of goal a target is, which decides how it is graded (`docs/status.md`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     /// A level or amount to reach by the deadline year (`比例达到85%`).
@@ -48,6 +50,7 @@ impl TargetKind {
 
 /// How the goal compares the indicator with its value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Comparator {
     /// 达到 / 不低于 / 以上 / 超过 / 保持在 / 不少于.
     #[default]
@@ -90,6 +93,7 @@ impl Comparator {
 
 /// A quantitative goal stated by the plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     /// Identifier within the plan.
     pub id: TargetId,

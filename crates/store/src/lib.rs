@@ -101,6 +101,7 @@ pub struct Imported {
 
 /// A plan with the counts of its current version.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanSummary {
     /// The plan's id.
     pub id: i64,

@@ -39,6 +39,7 @@ impl Actor {
 
 /// An account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     /// Id.
     pub id: i64,
@@ -97,6 +98,7 @@ pub struct SessionRecord {
 
 /// Which tasks a round covers.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum RoundScope {
     /// Every task of the plan.
@@ -128,6 +130,7 @@ pub struct NewRound {
 
 /// A round with its report counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoundRecord {
     /// Id.
     pub id: i64,
@@ -176,6 +179,7 @@ pub struct ReportFilter {
 
 /// A report in a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     /// Id.
     pub id: i64,
@@ -209,6 +213,7 @@ pub struct ReportRow {
 
 /// What a unit reports (a draft's or a submission's fields).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportBody {
     /// 进展情况.
     pub progress: String,
@@ -231,6 +236,7 @@ pub struct ReportBody {
 
 /// An observed value of a target, as reported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewObservation {
     /// The target's key in the plan.
     pub target_key: String,
@@ -268,6 +274,7 @@ pub struct Submission {
 
 /// What a submission did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submitted {
     /// The version number it is.
     pub version: i64,
@@ -279,6 +286,7 @@ pub struct Submitted {
 
 /// An evidence file of a version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceRecord {
     /// Id.
     pub id: i64,
@@ -296,6 +304,7 @@ pub struct EvidenceRecord {
 
 /// A review decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewRecord {
     /// `approve` or `return`.
     pub decision: String,
@@ -309,6 +318,7 @@ pub struct ReviewRecord {
 
 /// A stored observation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ObservationRecord {
     /// Id.
     pub id: i64,
@@ -328,6 +338,7 @@ pub struct ObservationRecord {
 
 /// A submitted version of a report, with its files, values and reviews.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionRecord {
     /// Id.
     pub id: i64,
@@ -349,6 +360,7 @@ pub struct VersionRecord {
 
 /// A report with its draft and every version.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportDetail {
     /// The list row.
     pub row: ReportRow,
@@ -379,6 +391,7 @@ pub struct Outstanding {
 
 /// A notice to deliver or shown in the application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeRecord {
     /// Id.
     pub id: i64,
@@ -427,6 +440,7 @@ pub struct NewNotice {
 
 /// An audit event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     /// Position in the chain, from 1.
     pub id: i64,
@@ -467,6 +481,7 @@ pub struct AuditCheck {
 
 /// One of the office's edits of a plan, with who made it, when and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditRecord {
     /// Id (edits apply in this order).
     pub id: i64,
@@ -505,6 +520,7 @@ pub struct RevisionPreview {
 
 /// Where a revision stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RevisionStatus {
     /// Waiting for the office.
@@ -535,6 +551,7 @@ impl RevisionStatus {
 
 /// A changed document of a stored plan, matched against the plan as served.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevisionRecord {
     /// Id.
     pub id: i64,

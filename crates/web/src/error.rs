@@ -1,8 +1,12 @@
 //! The one error type of the web layer: it owns status codes, stable error codes and messages,
 //! and answers as a page or as JSON by the route family. Internals never reach the client.
 
+use std::collections::BTreeMap;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// What went wrong with a request.
 #[derive(Debug)]
@@ -72,9 +76,43 @@ impl AppError {
         if let Self::Store(e) = self {
             tracing::error!(error = %e, "store error");
         }
-        let body =
-            serde_json::json!({ "error": { "code": self.code(), "message": self.message() } });
+        let body = ErrorJson::new(self.code(), self.message(), None);
         (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+/// The API's error answer: `{"error": {"code", "message"}}`, with `fields` on a 422 that
+/// names what is wrong with each field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorJson {
+    /// What went wrong.
+    pub error: ErrorBodyJson,
+}
+
+/// The error itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBodyJson {
+    /// Stable snake_case code: `not_found`, `bad_request`, `store_unavailable`, `unauthorized`,
+    /// `forbidden`, `conflict`, `invalid`, `too_large`.
+    #[schema(example = "not_found")]
+    pub code: String,
+    /// For people, in Chinese.
+    pub message: String,
+    /// A refused form's problems, by field (422 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+impl ErrorJson {
+    /// An error answer.
+    pub fn new(code: &str, message: String, fields: Option<BTreeMap<String, String>>) -> Self {
+        Self {
+            error: ErrorBodyJson {
+                code: code.to_owned(),
+                message,
+                fields,
+            },
+        }
     }
 }
 

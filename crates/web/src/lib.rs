@@ -105,7 +105,20 @@ pub fn api_paths() -> Vec<&'static str> {
     paths
 }
 
-/// The supervision API's operations as the OpenAPI document lists them (method, path).
-pub fn documented_operations() -> Vec<(&'static str, &'static str)> {
-    openapi::supervision_paths()
+/// The API's operations the router serves, `(method, path under /api/v1)`: the plan API's
+/// (all GET) and those of the route table.
+pub fn api_operations() -> Vec<(&'static str, &'static str)> {
+    let mut ops: Vec<(&'static str, &'static str)> =
+        api::PATHS.iter().map(|p| ("GET", *p)).collect();
+    for spec in routes::specs() {
+        if let Some(p) = spec.path.strip_prefix("/api/v1") {
+            ops.push((spec.method, p));
+        }
+    }
+    ops
+}
+
+/// The OpenAPI document served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document().clone()
 }

@@ -217,7 +217,7 @@ pub fn validate(
             );
             continue;
         }
-        if !o.value.is_finite() {
+        if !o.value.is_finite() || o.value.abs() > crate::supervise_api::MAX_FIGURE {
             errors.insert(
                 format!("obs_value_{key}"),
                 say(lang, "不是有效数字".into(), "not a valid number".into()),

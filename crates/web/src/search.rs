@@ -15,7 +15,7 @@ use crate::error::AppError;
 pub const MAX_HITS: usize = 100;
 
 /// One plan's hits.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchGroup {
     /// The plan's id.
     pub plan_id: i64,
@@ -30,7 +30,7 @@ pub struct SearchGroup {
 }
 
 /// One hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     /// Node key, or target key for targets.
     pub key: String,

@@ -10,27 +10,140 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use duban_domain::Target;
 use duban_domain::supervision::{
-    Access, AccountRole, Baseline, Date, Milestone, StatusMethod, decompose, target_status,
+    Access, AccountRole, Assessment, Baseline, Counts, Date, Group, Milestone, StatusMethod,
+    TargetSettings, TargetStatus, TaskStatus, decompose, target_status,
 };
-use duban_store::{Decision, NewObservation, ReportBody, ReportFilter, ReportStatus, Submission};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use duban_store::{
+    AuditEvent, Decision, NewObservation, NoticeRecord, ReportBody, ReportDetail, ReportFilter,
+    ReportRow, ReportStatus, RoundRecord, Submission, Submitted, UserRecord,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::auth::Viewer;
-use crate::error::{ApiError, AppError};
+use crate::auth::{Via, Viewer};
+use crate::error::{ApiError, AppError, ErrorJson};
 use crate::report_form::{self, FieldErrors};
 use crate::reports::{authorised, context_of, read_upload, store_files};
 use crate::{AppState, Lang};
 
 type ApiResult = Result<Response, ApiError>;
 
-fn ok(value: Value) -> ApiResult {
+fn ok<T: Serialize>(value: T) -> ApiResult {
     Ok(Json(value).into_response())
 }
 
-fn invalid(message: &str, fields: &FieldErrors) -> Response {
-    let body = json!({ "error": { "code": "invalid", "message": message, "fields": fields } });
+fn created<T: Serialize>(value: T) -> ApiResult {
+    Ok((StatusCode::CREATED, Json(value)).into_response())
+}
+
+/// A refused form: 422 with what is wrong with each field.
+pub(crate) fn invalid(message: &str, fields: &FieldErrors) -> Response {
+    let body = ErrorJson::new("invalid", message.to_owned(), Some(fields.clone()));
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+/// A list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemsJson<T> {
+    /// The items.
+    pub items: Vec<T>,
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportPageJson {
+    /// The reports of this page.
+    pub items: Vec<ReportRow>,
+    /// The page (from 1).
+    pub page: i64,
+    /// Items per page.
+    pub per_page: i64,
+    /// Reports in all pages.
+    pub total: i64,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPageJson {
+    /// The events of this page.
+    pub items: Vec<AuditEvent>,
+    /// The page (from 1).
+    pub page: i64,
+    /// Items per page.
+    pub per_page: i64,
+}
+
+/// The caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeJson {
+    /// The account.
+    pub user: UserRecord,
+    /// A session's CSRF token, for the `X-CSRF-Token` header of its writes (none for a token).
+    pub csrf_token: Option<String>,
+    /// `session` or `token`.
+    #[schema(example = "token")]
+    pub authenticated_by: String,
+}
+
+/// A round.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoundJson {
+    /// The round with its report counts.
+    pub round: RoundRecord,
+}
+
+/// A round and its reports (a unit's own for a reporter).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoundDetailJson {
+    /// The round.
+    pub round: RoundRecord,
+    /// Its reports.
+    pub reports: Vec<ReportRow>,
+}
+
+/// Done.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosedJson {
+    /// Always true.
+    pub closed: bool,
+}
+
+/// A report with its draft and versions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportJson {
+    /// The report.
+    pub report: ReportDetail,
+}
+
+/// A write's new version check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowVersionJson {
+    /// Send it with the next write.
+    pub row_version: i64,
+}
+
+/// What a submission did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmittedJson {
+    /// The version stored (or the first result, for a replay).
+    pub submitted: Submitted,
+}
+
+/// A review's result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewedJson {
+    /// The report's new version check.
+    pub row_version: i64,
+    /// `approved` or `returned`.
+    #[schema(example = "approved")]
+    pub status: String,
+}
+
+/// A new record's id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedJson {
+    /// Id.
+    pub id: i64,
 }
 
 fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -61,11 +174,21 @@ fn paging(q: &HashMap<String, String>) -> Result<(i64, i64), AppError> {
 }
 
 /// `GET /api/v1/me`: the account, and the CSRF token a session's writes carry.
+#[utoipa::path(get, path = "/me", tag = "supervision",
+    summary = "当前账号与会话的 CSRF 令牌 / the account, and a session's CSRF token",
+    responses((status = 200, description = "The caller", body = MeJson)))]
 pub async fn me(viewer: Viewer) -> ApiResult {
-    let user = viewer.user.as_ref().ok_or(AppError::Unauthorized)?;
-    ok(
-        json!({ "user": user, "csrf_token": viewer.csrf, "authenticated_by": format!("{:?}", viewer.via).to_lowercase() }),
-    )
+    let user = viewer.user.clone().ok_or(AppError::Unauthorized)?;
+    let by = match viewer.via {
+        Via::Session => "session",
+        Via::Token => "token",
+        Via::Anonymous => "anonymous",
+    };
+    ok(MeJson {
+        user,
+        csrf_token: viewer.csrf,
+        authenticated_by: by.to_owned(),
+    })
 }
 
 fn reporter_unit(viewer: &Viewer) -> Option<i64> {
@@ -73,27 +196,47 @@ fn reporter_unit(viewer: &Viewer) -> Option<i64> {
 }
 
 /// `GET /api/v1/rounds`.
+#[utoipa::path(get, path = "/rounds", tag = "supervision",
+    summary = "调度列表（填报单位只见本单位）/ rounds (a unit sees its own)",
+    responses((status = 200, description = "The rounds", body = ItemsJson<RoundRecord>)))]
 pub async fn rounds(State(state): State<AppState>, viewer: Viewer) -> ApiResult {
     let rounds = state
         .store
         .rounds(None, reporter_unit(&viewer))
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "items": rounds }))
+    ok(ItemsJson { items: rounds })
 }
 
-#[derive(Deserialize)]
+/// A round to open.
+#[derive(Deserialize, ToSchema)]
 struct RoundBody {
+    /// The plan.
     plan_id: i64,
+    /// Title (`2025年3月调度`).
     title: String,
+    /// `monthly`, `quarterly` or `ad_hoc`.
+    #[schema(example = "monthly")]
     cadence: String,
+    /// First day reported on.
+    #[schema(value_type = Date)]
     period_start: String,
+    /// Last day reported on.
+    #[schema(value_type = Date)]
     period_end: String,
+    /// Reports are due by the end of this day.
+    #[schema(value_type = Date)]
     due_on: String,
+    /// The tasks: `{"kind": "all"}`, `{"kind": "under", "value": node key}` or
+    /// `{"kind": "unit", "value": unit name}`.
     scope: duban_store::RoundScope,
 }
 
 /// `POST /api/v1/rounds`.
+#[utoipa::path(post, path = "/rounds", tag = "supervision",
+    summary = "发起调度 / open a round",
+    request_body = RoundBody,
+    responses((status = 201, description = "The round opened", body = RoundJson)))]
 pub async fn open_round(State(state): State<AppState>, viewer: Viewer, req: Request) -> ApiResult {
     let b: RoundBody = json_body(&body_bytes(req, 1 << 20).await?)?;
     let mut form: HashMap<String, String> = [
@@ -121,8 +264,45 @@ pub async fn open_round(State(state): State<AppState>, viewer: Viewer, req: Requ
         .open_round(&viewer.actor(), &round)
         .await
         .map_err(AppError::from)?;
-    let round = state.store.round(id).await.map_err(AppError::from)?;
-    Ok((StatusCode::CREATED, Json(json!({ "round": round }))).into_response())
+    let round = state
+        .store
+        .round(id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    created(RoundJson { round })
+}
+
+/// The largest magnitude a figure may have (beyond it, arithmetic on figures overflows).
+pub(crate) const MAX_FIGURE: f64 = 1e15;
+
+/// The years a baseline or milestone may name.
+const YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
+
+/// Refuses figures too large to compute with and implausible years, by field.
+fn check_figures(figures: &[(String, f64)], years: &[(String, i32)]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for (field, value) in figures {
+        if !value.is_finite() || value.abs() > MAX_FIGURE {
+            errors.insert(
+                field.clone(),
+                format!("数值超出范围（绝对值不超过 {MAX_FIGURE}）"),
+            );
+        }
+    }
+    for (field, year) in years {
+        if !YEARS.contains(year) {
+            errors.insert(
+                field.clone(),
+                format!(
+                    "年份应在 {} 到 {} 之间，实为 {year}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            );
+        }
+    }
+    errors
 }
 
 fn id_of(raw: &str) -> Result<i64, AppError> {
@@ -130,6 +310,10 @@ fn id_of(raw: &str) -> Result<i64, AppError> {
 }
 
 /// `GET /api/v1/rounds/{round}`: the round and its reports (a unit's own).
+#[utoipa::path(get, path = "/rounds/{round}", tag = "supervision",
+    summary = "调度与报告 / a round and its reports",
+    params(("round" = i64, Path, example = 1)),
+    responses((status = 200, description = "The round", body = RoundDetailJson)))]
 pub async fn round(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -149,10 +333,14 @@ pub async fn round(
         ..ReportFilter::default()
     };
     let reports = state.store.reports(&filter).await.map_err(AppError::from)?;
-    ok(json!({ "round": round, "reports": reports }))
+    ok(RoundDetailJson { round, reports })
 }
 
 /// `POST /api/v1/rounds/{round}/close`.
+#[utoipa::path(post, path = "/rounds/{round}/close", tag = "supervision",
+    summary = "结束调度 / close a round",
+    params(("round" = i64, Path, example = 1)),
+    responses((status = 200, description = "Closed", body = ClosedJson)))]
 pub async fn close_round(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -163,10 +351,19 @@ pub async fn close_round(
         .close_round(&viewer.actor(), id_of(&raw)?)
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "closed": true }))
+    ok(ClosedJson { closed: true })
 }
 
 /// `GET /api/v1/reports?round=&status=&unit=&page=&per_page=`.
+#[utoipa::path(get, path = "/reports", tag = "supervision",
+    summary = "报告列表（round、status、unit 筛选；填报单位只见本单位）/ reports",
+    params(
+        ("round" = Option<i64>, Query, description = "one round"),
+        ("status" = Option<String>, Query, description = "draft, submitted, returned or approved"),
+        ("unit" = Option<i64>, Query, description = "one unit (a reporter always sees its own)"),
+        crate::api::Page,
+    ),
+    responses((status = 200, description = "A page of reports", body = ReportPageJson)))]
 pub async fn reports(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -203,10 +400,19 @@ pub async fn reports(
         .count_reports(&filter)
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "items": items, "page": page, "per_page": per_page, "total": total }))
+    ok(ReportPageJson {
+        items,
+        page,
+        per_page,
+        total,
+    })
 }
 
 /// `GET /api/v1/reports/{report}`.
+#[utoipa::path(get, path = "/reports/{report}", tag = "supervision",
+    summary = "报告及各版本、佐证、审核 / a report with versions, evidence, reviews",
+    params(("report" = i64, Path, example = 1)),
+    responses((status = 200, description = "The report", body = ReportJson)))]
 pub async fn report(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -219,12 +425,15 @@ pub async fn report(
         .await
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
-    ok(json!({ "report": detail }))
+    ok(ReportJson { report: detail })
 }
 
-#[derive(Deserialize)]
+/// A draft to save.
+#[derive(Deserialize, ToSchema)]
 struct DraftBody {
+    /// The version check read with the report.
     row_version: i64,
+    /// The fields.
     body: ReportBody,
 }
 
@@ -241,6 +450,11 @@ fn checked(
 }
 
 /// `PUT /api/v1/reports/{report}/draft`.
+#[utoipa::path(put, path = "/reports/{report}/draft", tag = "supervision",
+    summary = "保存草稿 / save a draft",
+    params(("report" = i64, Path, example = 1)),
+    request_body = DraftBody,
+    responses((status = 200, description = "Saved", body = RowVersionJson)))]
 pub async fn save_draft(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -259,20 +473,38 @@ pub async fn save_draft(
         .save_draft(&viewer.actor(), row.id, d.row_version, &d.body)
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "row_version": row_version }))
+    ok(RowVersionJson { row_version })
 }
 
-#[derive(Deserialize)]
+/// A submission.
+#[derive(Deserialize, ToSchema)]
 struct SubmitBody {
+    /// The version check read with the report.
     row_version: i64,
+    /// Makes a retry return the first result (else the `Idempotency-Key` header).
     #[serde(default)]
     submission_key: Option<String>,
+    /// The fields.
     body: ReportBody,
 }
 
 /// `POST /api/v1/reports/{report}/submit`: JSON, or multipart with a `report` JSON part and
 /// `evidence` files. The submission key (field or `Idempotency-Key` header) makes a retry
 /// return the first result.
+#[utoipa::path(post, path = "/reports/{report}/submit", tag = "supervision",
+    summary = "报送（幂等：submission_key 或 Idempotency-Key）；multipart 时 report 字段为 JSON、evidence 为文件 / submit (idempotent)",
+    params(
+        ("report" = i64, Path, example = 1),
+        ("Idempotency-Key" = Option<String>, Header, description = "the submission key, if the body has none"),
+    ),
+    request_body(content(
+        (SubmitBody = "application/json"),
+        (SubmitUpload = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "Submitted", body = SubmittedJson),
+        (status = 200, description = "The same key again: the first result", body = SubmittedJson),
+    ))]
 pub async fn submit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -350,18 +582,38 @@ pub async fn submit(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(json!({ "submitted": done }))).into_response())
+    Ok((status, Json(SubmittedJson { submitted: done })).into_response())
 }
 
-#[derive(Deserialize)]
+/// A submission with evidence files.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct SubmitUpload {
+    /// The submission as JSON (`SubmitBody`).
+    report: String,
+    /// Evidence files.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    evidence: Vec<u8>,
+}
+
+/// A review decision.
+#[derive(Deserialize, ToSchema)]
 struct ReviewBody {
+    /// The version check read with the report.
     row_version: i64,
+    /// Approve, or return to the unit.
     decision: Decision,
+    /// The reviewer's comment.
     #[serde(default)]
     comment: String,
 }
 
 /// `POST /api/v1/reports/{report}/review`.
+#[utoipa::path(post, path = "/reports/{report}/review", tag = "supervision",
+    summary = "审核：通过或退回 / approve or return",
+    params(("report" = i64, Path, example = 1)),
+    request_body = ReviewBody,
+    responses((status = 200, description = "Decided", body = ReviewedJson)))]
 pub async fn review(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -381,9 +633,13 @@ pub async fn review(
         )
         .await
         .map_err(AppError::from)?;
-    ok(
-        json!({ "row_version": row_version, "status": ReportStatus::Submitted.review(r.decision).unwrap_or(ReportStatus::Submitted) }),
-    )
+    let status = ReportStatus::Submitted
+        .review(r.decision)
+        .unwrap_or(ReportStatus::Submitted);
+    ok(ReviewedJson {
+        row_version,
+        status: status.as_str().to_owned(),
+    })
 }
 
 async fn plan_of(
@@ -396,7 +652,42 @@ async fn plan_of(
     Ok((id, state.plan(id).await?.ok_or(AppError::NotFound)?))
 }
 
+/// A plan's statuses.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusJson {
+    /// The method targets are assessed by.
+    pub method: StatusMethod,
+    /// Today, in the office's time zone.
+    pub today: Date,
+    /// Targets.
+    pub targets: Vec<TargetStatus>,
+    /// Tasks, each judged by its leads' reports.
+    pub tasks: Vec<TaskStatus>,
+    /// All targets.
+    pub target_counts: Counts,
+    /// All tasks.
+    pub task_counts: Counts,
+    /// By chapter.
+    pub chapters: Vec<Group>,
+    /// By section.
+    pub sections: Vec<Group>,
+    /// By reporting unit (signed-in users only: rankings are internal assessments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units: Option<Vec<Group>>,
+    /// By county-level division (signed-in users only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counties: Option<Vec<Group>>,
+    /// For the public: the title of the published round the figures are as of (null: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub published_round: Option<Option<String>>,
+}
+
 /// `GET /api/v1/plans/{plan}/status`.
+#[utoipa::path(get, path = "/plans/{plan}/status", tag = "supervision",
+    summary = "目标与任务状态及汇总 / statuses and roll-ups",
+    params(crate::api::PlanParam),
+    responses((status = 200, description = "The statuses", body = StatusJson)))]
 pub async fn status(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -404,19 +695,30 @@ pub async fn status(
 ) -> ApiResult {
     let (id, plan, public) = plan_for(&state, &viewer, &raw).await?;
     let d = crate::dashboard::dashboard(&state, id, &plan, public).await?;
-    let mut value = serde_json::to_value(&d.status).unwrap_or_default();
+    let s = &d.status;
+    let mut value = StatusJson {
+        method: s.method,
+        today: s.today,
+        targets: s.targets.clone(),
+        tasks: s.tasks.clone(),
+        target_counts: s.target_counts,
+        task_counts: s.task_counts,
+        chapters: s.chapters.clone(),
+        sections: s.sections.clone(),
+        units: Some(s.units.clone()),
+        counties: Some(s.counties.clone()),
+        published_round: None,
+    };
     if public {
         // Rankings of units and counties are internal assessments.
-        if let Some(o) = value.as_object_mut() {
-            o.remove("units");
-            o.remove("counties");
-            let round = state
-                .store
-                .published_cutoff(id)
-                .await
-                .map_err(AppError::from)?;
-            o.insert("published_round".into(), json!(round.map(|(_, t)| t)));
-        }
+        value.units = None;
+        value.counties = None;
+        let round = state
+            .store
+            .published_cutoff(id)
+            .await
+            .map_err(AppError::from)?;
+        value.published_round = Some(round.map(|(_, t)| t));
     }
     ok(value)
 }
@@ -438,8 +740,39 @@ async fn plan_for(
     Ok((id, plan.public_view(), true))
 }
 
+/// A target's baseline, milestones and the status they give.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestonesJson {
+    /// The target.
+    pub target: Target,
+    /// The office's settings.
+    pub settings: TargetSettings,
+    /// The milestones used (saved, or linear from the baseline).
+    pub milestones: Vec<Milestone>,
+    /// The plan's method.
+    pub method: StatusMethod,
+    /// The status and the figures behind it.
+    pub assessment: Assessment,
+}
+
+/// Milestones saved.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MilestonesSavedJson {
+    /// The settings' new version check.
+    pub row_version: i64,
+    /// The milestones stored.
+    pub milestones: Vec<Milestone>,
+    /// `office` (as sent) or `linear` (decomposed from the baseline).
+    #[schema(example = "linear")]
+    pub origin: String,
+}
+
 /// `GET /api/v1/plans/{plan}/targets/{target}/milestones`: baseline, milestones (saved or
 /// linear), and the status they give.
+#[utoipa::path(get, path = "/plans/{plan}/targets/{target}/milestones", tag = "supervision",
+    summary = "基期、年度目标与状态 / baseline, milestones, status",
+    params(crate::api::PlanParam, ("target" = String, Path, example = "t3")),
+    responses((status = 200, description = "The milestones", body = MilestonesJson)))]
 pub async fn milestones(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -470,20 +803,32 @@ pub async fn milestones(
         ),
     );
     let (used, assessment) = (status.milestones, status.assessment);
-    ok(
-        json!({ "target": target, "settings": settings, "milestones": used, "method": method, "assessment": assessment }),
-    )
+    ok(MilestonesJson {
+        target: target.clone(),
+        settings,
+        milestones: used,
+        method,
+        assessment,
+    })
 }
 
-#[derive(Deserialize)]
+/// A target's baseline and milestones.
+#[derive(Deserialize, ToSchema)]
 struct MilestonesBody {
+    /// The version check read with the settings (0: never set).
     row_version: i64,
+    /// The baseline.
     baseline: Option<Baseline>,
     /// Absent: linear from the baseline.
     milestones: Option<Vec<Milestone>>,
 }
 
 /// `PUT /api/v1/plans/{plan}/targets/{target}/milestones`.
+#[utoipa::path(put, path = "/plans/{plan}/targets/{target}/milestones", tag = "supervision",
+    summary = "设定基期与年度目标（省略 milestones 则线性分解）/ set baseline and milestones",
+    params(crate::api::PlanParam, ("target" = String, Path, example = "t3")),
+    request_body = MilestonesBody,
+    responses((status = 200, description = "Saved", body = MilestonesSavedJson)))]
 pub async fn set_milestones(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -497,6 +842,20 @@ pub async fn set_milestones(
         .find(|t| t.id.0 == key)
         .ok_or(AppError::NotFound)?;
     let b: MilestonesBody = json_body(&body_bytes(req, 1 << 20).await?)?;
+    let mut figures = Vec::new();
+    let mut years = Vec::new();
+    if let Some(base) = b.baseline {
+        figures.push(("baseline.value".to_owned(), base.value));
+        years.push(("baseline.year".to_owned(), base.year));
+    }
+    for (i, m) in b.milestones.iter().flatten().enumerate() {
+        figures.push((format!("milestones[{i}].value"), m.value));
+        years.push((format!("milestones[{i}].year"), m.year));
+    }
+    let errors = check_figures(&figures, &years);
+    if !errors.is_empty() {
+        return Ok(invalid("基期或年度目标有误，未保存", &errors));
+    }
     let (ms, origin) = match b.milestones {
         Some(m) => (m, "office"),
         None => (
@@ -517,10 +876,54 @@ pub async fn set_milestones(
         )
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "row_version": row_version, "milestones": ms, "origin": origin }))
+    ok(MilestonesSavedJson {
+        row_version,
+        milestones: ms,
+        origin: origin.to_owned(),
+    })
+}
+
+/// An approved value of a target.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObservationJson {
+    /// Id (signed-in users).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The target's key.
+    pub target_key: String,
+    /// The date the value describes.
+    #[schema(value_type = Date)]
+    pub observed_on: String,
+    /// The value.
+    pub value: f64,
+    /// Where it comes from (signed-in users).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Always `approved`.
+    #[schema(example = "approved")]
+    pub status: String,
+    /// The report version that carried it (signed-in users; null: entered by the office).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub report_version_id: Option<Option<i64>>,
+}
+
+/// A target's approved values.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObservationsJson {
+    /// The values.
+    pub items: Vec<ObservationJson>,
+    /// For the public: the title of the published round the values are as of (null: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub published_round: Option<Option<String>>,
 }
 
 /// `GET /api/v1/plans/{plan}/targets/{target}/observations`: approved values.
+#[utoipa::path(get, path = "/plans/{plan}/targets/{target}/observations", tag = "supervision",
+    summary = "已审核的监测值 / approved values",
+    params(crate::api::PlanParam, ("target" = String, Path, example = "t3")),
+    responses((status = 200, description = "The values", body = ObservationsJson)))]
 pub async fn observations(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -533,34 +936,69 @@ pub async fn observations(
     if public {
         // The values of the published round, as they stood when it was published.
         let (facts, round) = crate::dashboard::facts_for(&state, id, true).await?;
-        let items: Vec<_> = facts
+        let items: Vec<ObservationJson> = facts
             .targets
             .get(&key)
             .map(|(_, obs)| {
                 obs.iter()
-                    .map(|o| json!({ "target_key": key, "observed_on": o.on, "value": o.value, "status": "approved" }))
+                    .map(|o| ObservationJson {
+                        id: None,
+                        target_key: key.clone(),
+                        observed_on: o.on.to_string(),
+                        value: o.value,
+                        source: None,
+                        status: "approved".to_owned(),
+                        report_version_id: None,
+                    })
                     .collect()
             })
             .unwrap_or_default();
-        return ok(json!({ "items": items, "published_round": round }));
+        return ok(ObservationsJson {
+            items,
+            published_round: Some(round),
+        });
     }
     let all = state
         .store
         .observations(id, &key)
         .await
         .map_err(AppError::from)?;
-    let approved: Vec<_> = all.into_iter().filter(|o| o.status == "approved").collect();
-    ok(json!({ "items": approved }))
+    let items = all
+        .into_iter()
+        .filter(|o| o.status == "approved")
+        .map(|o| ObservationJson {
+            id: Some(o.id),
+            target_key: o.target_key,
+            observed_on: o.observed_on,
+            value: o.value,
+            source: Some(o.source),
+            status: o.status,
+            report_version_id: Some(o.report_version_id),
+        })
+        .collect();
+    ok(ObservationsJson {
+        items,
+        published_round: None,
+    })
 }
 
-#[derive(Deserialize)]
+/// A value the office records.
+#[derive(Deserialize, ToSchema)]
 struct ObservationBody {
+    /// The date the value describes.
     observed_on: Date,
+    /// The value.
     value: f64,
+    /// Where it comes from (统计公报, 部门台账…).
     source: String,
 }
 
 /// `POST /api/v1/plans/{plan}/targets/{target}/observations`: the office records a value.
+#[utoipa::path(post, path = "/plans/{plan}/targets/{target}/observations", tag = "supervision",
+    summary = "录入监测值（直接生效）/ record a value",
+    params(crate::api::PlanParam, ("target" = String, Path, example = "t3")),
+    request_body = ObservationBody,
+    responses((status = 201, description = "Recorded", body = CreatedJson)))]
 pub async fn record_observation(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -569,6 +1007,10 @@ pub async fn record_observation(
 ) -> ApiResult {
     let (id, _) = plan_of(&state, &raw).await?;
     let b: ObservationBody = json_body(&body_bytes(req, 1 << 20).await?)?;
+    let errors = check_figures(&[("value".to_owned(), b.value)], &[]);
+    if !errors.is_empty() {
+        return Ok(invalid("监测值有误，未保存", &errors));
+    }
     let o = NewObservation {
         target_key: key,
         observed_on: b.observed_on,
@@ -580,20 +1022,27 @@ pub async fn record_observation(
         .record_observation(&viewer.actor(), id, &o)
         .await
         .map_err(AppError::from)?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": obs_id }))).into_response())
+    created(CreatedJson { id: obs_id })
 }
 
 /// `GET /api/v1/notices`.
+#[utoipa::path(get, path = "/notices", tag = "supervision",
+    summary = "提醒、催办、督办通知 / notices",
+    responses((status = 200, description = "The notices", body = ItemsJson<NoticeRecord>)))]
 pub async fn notices(State(state): State<AppState>, viewer: Viewer) -> ApiResult {
     let items = state
         .store
         .notices(reporter_unit(&viewer), 500)
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "items": items }))
+    ok(ItemsJson { items })
 }
 
 /// `GET /api/v1/audit?page=&per_page=`: newest first.
+#[utoipa::path(get, path = "/audit", tag = "supervision",
+    summary = "审计日志（新在前）/ the audit log, newest first",
+    params(crate::api::Page),
+    responses((status = 200, description = "A page of events", body = AuditPageJson)))]
 pub async fn audit(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -604,11 +1053,34 @@ pub async fn audit(
         .audit_events((page - 1) * per_page, per_page)
         .await
         .map_err(AppError::from)?;
-    ok(json!({ "items": items, "page": page, "per_page": per_page }))
+    ok(AuditPageJson {
+        items,
+        page,
+        per_page,
+    })
+}
+
+/// What checking the audit chain found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditCheckJson {
+    /// Events checked.
+    pub events: i64,
+    /// True when every event's hash chains to the one before.
+    pub intact: bool,
+    /// The first event whose chain is broken, and why: `[id, reason]`.
+    #[schema(value_type = Option<Vec<Object>>, max_items = 2, min_items = 2)]
+    pub broken: Option<(i64, String)>,
 }
 
 /// `GET /api/v1/audit/verify`: recomputes the chain.
+#[utoipa::path(get, path = "/audit/verify", tag = "supervision",
+    summary = "校验审计日志哈希链 / verify the audit chain",
+    responses((status = 200, description = "The check", body = AuditCheckJson)))]
 pub async fn verify_audit(State(state): State<AppState>) -> ApiResult {
     let check = state.store.verify_audit().await.map_err(AppError::from)?;
-    ok(json!({ "events": check.events, "intact": check.broken.is_none(), "broken": check.broken }))
+    ok(AuditCheckJson {
+        events: check.events,
+        intact: check.broken.is_none(),
+        broken: check.broken,
+    })
 }

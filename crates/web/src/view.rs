@@ -4,7 +4,7 @@ use duban_domain::{Node, Plan, Project, Role, Target, Unit};
 use serde::Serialize;
 
 /// A node as listed (tree rows, search hits, a unit's tasks).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NodeRow {
     /// Dotted id.
     pub key: String,
@@ -35,7 +35,7 @@ impl NodeRow {
 }
 
 /// A target with the ids a page links to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TargetRow {
     /// `t12`.
     pub key: String,
@@ -76,7 +76,7 @@ impl TargetRow {
 }
 
 /// A unit with how many tasks it leads and assists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitRow {
     /// Canonical name.
     pub name: String,
@@ -176,7 +176,7 @@ pub fn unit_targets(plan: &Plan, unit: &str) -> Vec<TargetRow> {
 }
 
 /// A project as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProjectRow {
     /// Name.
     pub name: String,

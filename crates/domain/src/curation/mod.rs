@@ -25,6 +25,7 @@ where
 
 /// What a target edit sets; `None` leaves the field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetPatch {
     /// Indicator.
     #[serde(default)]
@@ -75,6 +76,7 @@ pub struct TargetPatch {
 
 /// What a node edit sets; `None` leaves the field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodePatch {
     /// Title.
     #[serde(default)]
@@ -99,6 +101,7 @@ pub struct NodePatch {
 
 /// One correction by the office.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Edit {
     /// Change a node's fields.

@@ -16,6 +16,7 @@ use crate::{Node, NodeId, Plan, Project, ProjectId, Target, TargetId};
 
 /// Which kind of item a key names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// A node (chapter, section, task…).
@@ -28,6 +29,7 @@ pub enum ItemKind {
 
 /// One pairing of an item of the new document with an item of the version in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pair {
     /// Kind of item.
     pub kind: ItemKind,
@@ -43,6 +45,7 @@ pub struct Pair {
 
 /// How every item of the new document continues the old one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Matching {
     /// One pair per item of the new document, in document order (nodes, targets, projects).
     pub pairs: Vec<Pair>,
@@ -80,6 +83,7 @@ impl Matching {
 
 /// What happened to a node between the two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// New in the revision.
@@ -95,6 +99,7 @@ pub enum ChangeKind {
 /// One entry of the diff the office reviews: a node and what changed in it, with the targets
 /// and projects stated in it that were added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// What happened.
     pub kind: ChangeKind,
@@ -107,6 +112,7 @@ pub struct Change {
     /// Which of the node's own fields changed: `title`, `text`, `units`, `deadline`, `parent`.
     pub fields: Vec<String>,
     /// Before and after of the changed text fields, for display: `(field, before, after)`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub texts: Vec<(String, String, String)>,
     /// Targets stated here that were added (new ids), removed (old keys) or changed (old keys).
     pub targets_added: Vec<String>,

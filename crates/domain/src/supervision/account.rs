@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a person does in duban.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountRole {
     /// The coordination office's administrator: everything, including accounts and the audit log.

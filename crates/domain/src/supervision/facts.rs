@@ -9,6 +9,7 @@ use super::{Baseline, Date, Milestone, Observation};
 
 /// A target's settings: baseline, milestones, version check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetSettings {
     /// The office's baseline.
     pub baseline: Option<Baseline>,

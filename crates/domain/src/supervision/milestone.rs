@@ -12,6 +12,7 @@ use crate::{Comparator, Target, TargetKind};
 
 /// Where a target starts: the indicator's value at the end of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Baseline {
     /// The value.
     pub value: f64,
@@ -21,6 +22,7 @@ pub struct Baseline {
 
 /// The level expected at the end of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
     /// The year.
     pub year: i32,

@@ -8,6 +8,7 @@ use super::{Rag, Status};
 
 /// Statuses counted by colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// Achieved.
     pub achieved: usize,

@@ -10,6 +10,19 @@ use duban_store::{Source, Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+/// The `(METHOD, path)` of every operation an OpenAPI document lists.
+fn documented_operations(doc: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
+                out.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
@@ -255,16 +268,17 @@ async fn api_pages_and_the_openapi_document_agree() {
     let (app, _) = app("api").await;
     let doc = get(&app, "/api/v1/openapi.json", None).await;
     let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
-    let mut documented: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    // The document lists exactly the operations the router serves under /api/v1: the plan
+    // API's and the route table's, each with its method.
+    let mut documented: Vec<(String, String)> = documented_operations(&doc);
     documented.sort();
-    let mut served: Vec<String> = duban_web::api_paths()
+    let mut ops: Vec<(String, String)> = duban_web::api_operations()
         .iter()
-        .map(|p| (*p).to_owned())
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
-    served.sort();
-    assert_eq!(documented, served);
-    // Every supervision route of the table is documented with its method, and nothing else.
-    let mut table: Vec<(String, String)> = duban_web::routes::specs()
+    ops.sort();
+    assert_eq!(documented, ops);
+    let ops: Vec<(String, String)> = duban_web::routes::specs()
         .iter()
         .filter_map(|s| {
             Some((
@@ -273,19 +287,6 @@ async fn api_pages_and_the_openapi_document_agree() {
             ))
         })
         .collect();
-    table.sort();
-    let mut ops: Vec<(String, String)> = duban_web::documented_operations()
-        .iter()
-        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
-        .collect();
-    ops.sort();
-    assert_eq!(table, ops);
-    for (method, path) in &ops {
-        assert!(
-            doc["paths"][path][method.to_lowercase()].is_object(),
-            "{method} {path} documented"
-        );
-    }
     let supervision: Vec<&str> = ops.iter().map(|(_, p)| p.as_str()).collect();
     for path in duban_web::api_paths()
         .into_iter()
@@ -424,4 +425,405 @@ async fn every_answer_carries_a_request_id() {
         assert!(cookie.split("; ").any(|p| p == part), "{cookie}");
     }
     assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+/// The declared schema of an operation's answer with this status, as a JSON Schema whose
+/// references resolve inside the document.
+fn declared_schema(
+    doc: &serde_json::Value,
+    method: &str,
+    path: &str,
+    status: u16,
+) -> serde_json::Value {
+    let op = &doc["paths"][path][method.to_lowercase()];
+    assert!(op.is_object(), "{method} {path} is documented");
+    let mut response = op["responses"][status.to_string()].clone();
+    if let Some(r) = response["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        response = doc["components"]["responses"][name].clone();
+    }
+    let schema = response["content"]["application/json"]["schema"].clone();
+    assert!(
+        schema.is_object(),
+        "{method} {path} declares a JSON answer for {status}"
+    );
+    // The whole document is the root, so `#/components/schemas/…` resolves.
+    let mut root = doc.clone();
+    root["allOf"] = serde_json::json!([schema]);
+    root
+}
+
+/// Every operation of the API, called with a representative request, answers with a status it
+/// declares and a body its declared schema accepts.
+#[tokio::test]
+async fn every_api_answer_matches_the_openapi_document() {
+    use crate::common::{LEAD, TASK, World};
+    use serde_json::json;
+
+    let w = World::new("openapi-answers").await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&w.get("/api/v1/openapi.json", None).await.body).unwrap();
+    let strict = jsonschema::validator_for(&declared_schema(&doc, "GET", "/me", 200)).unwrap();
+    assert!(
+        !strict.is_valid(&json!({ "user": { "id": "one" } })),
+        "the declared schemas are enforced, not ignored"
+    );
+    let admin = w.session("admin").await;
+    let lead = w.session("lead").await;
+    let p = w.plan_id;
+    let round = w.round_id;
+    let report = w.report(TASK, LEAD).await;
+    let revised = std::fs::read_to_string(
+        crate::common::fixtures().join("plans/haidong-action-plan-2024.txt"),
+    )
+    .unwrap()
+    .replace("引导过境交通合理分流", "引导过境交通科学分流");
+    let revision = w
+        .store
+        .import_plan(
+            &duban_store::Actor::cli(),
+            &duban_store::Source {
+                name: "revised.txt".into(),
+                sha256: "revised".into(),
+                format: "UTF-8".into(),
+            },
+            &duban_import::parse(&revised),
+        )
+        .await
+        .unwrap()
+        .revision
+        .unwrap();
+    let mut checked: Vec<(String, String)> = Vec::new();
+    let mut check = |method: &str, path: &str, answer: &crate::common::Answer, expect: u16| {
+        let status = answer.status.as_u16();
+        assert_eq!(status, expect, "{method} {path}: {}", answer.body);
+        let body: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+        let schema = declared_schema(&doc, method, path, status);
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} ({status}) disagrees with its schema: {errors:#?}"
+        );
+        checked.push((method.to_owned(), path.to_owned()));
+    };
+    let anon = |uri: String| {
+        let w = &w;
+        async move { w.get(&format!("/api/v1{uri}"), None).await }
+    };
+    let as_admin = |method: &'static str, uri: String, body: serde_json::Value| {
+        let (w, admin) = (&w, &admin);
+        async move { w.api(method, &format!("/api/v1{uri}"), admin, body).await }
+    };
+
+    // The plan API (the public's).
+    for (path, uri) in [
+        ("/plans", "/plans".to_owned()),
+        ("/plans/{plan}", format!("/plans/{p}")),
+        (
+            "/plans/{plan}/nodes",
+            format!("/plans/{p}/nodes?per_page=500"),
+        ),
+        (
+            "/plans/{plan}/nodes/{node}",
+            format!("/plans/{p}/nodes/2.1"),
+        ),
+        ("/plans/{plan}/tasks", format!("/plans/{p}/tasks")),
+        ("/plans/{plan}/units", format!("/plans/{p}/units")),
+        (
+            "/plans/{plan}/units/{unit}",
+            format!("/plans/{p}/units/{}", enc(LEAD)),
+        ),
+        (
+            "/plans/{plan}/targets",
+            format!("/plans/{p}/targets?per_page=500"),
+        ),
+        (
+            "/plans/{plan}/targets/{target}",
+            format!("/plans/{p}/targets/t3"),
+        ),
+        ("/plans/{plan}/projects", format!("/plans/{p}/projects")),
+        ("/search", format!("/search?q={}", enc("交通"))),
+        ("/openapi.json", "/openapi.json".to_owned()),
+    ] {
+        check("GET", path, &anon(uri).await, 200);
+    }
+    check("GET", "/plans/{plan}", &anon("/plans/x".into()).await, 400);
+    check(
+        "GET",
+        "/plans/{plan}/nodes/{node}",
+        &anon(format!("/plans/{p}/nodes/9.9.9")).await,
+        404,
+    );
+    check("GET", "/me", &anon("/me".into()).await, 401);
+
+    // Supervision: a round, a report drafted, submitted and approved, targets' settings.
+    check(
+        "GET",
+        "/me",
+        &as_admin("GET", "/me".into(), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/rounds",
+        &as_admin("GET", "/rounds".into(), json!(null)).await,
+        200,
+    );
+    let opened = as_admin(
+        "POST",
+        "/rounds".into(),
+        json!({ "plan_id": p, "title": "2025年4月调度", "cadence": "monthly",
+                "period_start": "2025-04-01", "period_end": "2025-04-30", "due_on": "2099-05-05",
+                "scope": { "kind": "unit", "value": LEAD } }),
+    )
+    .await;
+    check("POST", "/rounds", &opened, 201);
+    let second = opened.json()["round"]["id"].as_i64().unwrap();
+    let bad_round = as_admin(
+        "POST",
+        "/rounds".into(),
+        json!({ "plan_id": p, "title": "", "cadence": "yearly", "period_start": "2025-04-01",
+                "period_end": "2025-03-01", "due_on": "2099-05-05", "scope": { "kind": "all" } }),
+    )
+    .await;
+    check("POST", "/rounds", &bad_round, 422);
+    check(
+        "GET",
+        "/rounds/{round}",
+        &as_admin("GET", format!("/rounds/{round}"), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/reports",
+        &as_admin("GET", format!("/reports?round={round}"), json!(null)).await,
+        200,
+    );
+    let body = json!({ "progress": "已完成路线方案", "percent_complete": 40.0, "problems": "",
+                       "next_steps": "", "coordination": "", "project_stage": null,
+                       "investment": null, "observations": [] });
+    let drafted = w
+        .api(
+            "PUT",
+            &format!("/api/v1/reports/{}/draft", report.id),
+            &lead,
+            json!({ "row_version": report.row_version, "body": body }),
+        )
+        .await;
+    check("PUT", "/reports/{report}/draft", &drafted, 200);
+    let row_version = drafted.json()["row_version"].as_i64().unwrap();
+    let submitted = w
+        .api(
+            "POST",
+            &format!("/api/v1/reports/{}/submit", report.id),
+            &lead,
+            json!({ "row_version": row_version, "submission_key": "openapi-1", "body": body }),
+        )
+        .await;
+    check("POST", "/reports/{report}/submit", &submitted, 201);
+    let row_version = submitted.json()["submitted"]["row_version"]
+        .as_i64()
+        .unwrap();
+    let stale = as_admin(
+        "POST",
+        format!("/reports/{}/review", report.id),
+        json!({ "row_version": row_version + 7, "decision": "approve" }),
+    )
+    .await;
+    check("POST", "/reports/{report}/review", &stale, 409);
+    let reviewed = as_admin(
+        "POST",
+        format!("/reports/{}/review", report.id),
+        json!({ "row_version": row_version, "decision": "approve", "comment": "" }),
+    )
+    .await;
+    check("POST", "/reports/{report}/review", &reviewed, 200);
+    check(
+        "GET",
+        "/reports/{report}",
+        &as_admin("GET", format!("/reports/{}", report.id), json!(null)).await,
+        200,
+    );
+    let milestones = format!("/plans/{p}/targets/t3/milestones");
+    let saved = as_admin(
+        "PUT",
+        milestones.clone(),
+        json!({ "row_version": 0, "baseline": { "value": 10.0, "year": 2023 }, "milestones": null }),
+    )
+    .await;
+    check(
+        "PUT",
+        "/plans/{plan}/targets/{target}/milestones",
+        &saved,
+        200,
+    );
+    let absurd = as_admin(
+        "PUT",
+        milestones.clone(),
+        json!({ "row_version": 1, "baseline": { "value": 10.0, "year": -2147483648 }, "milestones": null }),
+    )
+    .await;
+    check(
+        "PUT",
+        "/plans/{plan}/targets/{target}/milestones",
+        &absurd,
+        422,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/targets/{target}/milestones",
+        &as_admin("GET", milestones.clone(), json!(null)).await,
+        200,
+    );
+    let observations = format!("/plans/{p}/targets/t3/observations");
+    let recorded = as_admin(
+        "POST",
+        observations.clone(),
+        json!({ "observed_on": "2025-03-31", "value": 12.5, "source": "统计公报" }),
+    )
+    .await;
+    check(
+        "POST",
+        "/plans/{plan}/targets/{target}/observations",
+        &recorded,
+        201,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/targets/{target}/observations",
+        &as_admin("GET", observations.clone(), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/targets/{target}/observations",
+        &anon(observations).await,
+        200,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/status",
+        &as_admin("GET", format!("/plans/{p}/status"), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/status",
+        &anon(format!("/plans/{p}/status")).await,
+        200,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/targets/{target}/milestones",
+        &anon(milestones).await,
+        200,
+    );
+    check(
+        "GET",
+        "/notices",
+        &as_admin("GET", "/notices".into(), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/audit",
+        &as_admin("GET", "/audit?per_page=5".into(), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/audit/verify",
+        &as_admin("GET", "/audit/verify".into(), json!(null)).await,
+        200,
+    );
+
+    // Curation, revisions, publication.
+    let edited = as_admin(
+        "POST",
+        format!("/plans/{p}/edits"),
+        json!({ "edit": { "op": "set_horizon", "year": 2031 }, "reason": "规划期延至2031年" }),
+    )
+    .await;
+    check("POST", "/plans/{plan}/edits", &edited, 201);
+    check(
+        "GET",
+        "/plans/{plan}/edits",
+        &as_admin("GET", format!("/plans/{p}/edits"), json!(null)).await,
+        200,
+    );
+    check(
+        "GET",
+        "/plans/{plan}/revisions",
+        &as_admin("GET", format!("/plans/{p}/revisions"), json!(null)).await,
+        200,
+    );
+    let shown = as_admin(
+        "GET",
+        format!("/plans/{p}/revisions/{revision}"),
+        json!(null),
+    )
+    .await;
+    check("GET", "/plans/{plan}/revisions/{revision}", &shown, 200);
+    let rv = shown.json()["revision"]["row_version"].as_i64().unwrap();
+    let rejected = as_admin(
+        "POST",
+        format!("/plans/{p}/revisions/{revision}"),
+        json!({ "action": "reject", "row_version": rv, "reason": "措辞待定" }),
+    )
+    .await;
+    check("POST", "/plans/{plan}/revisions/{revision}", &rejected, 200);
+    check(
+        "POST",
+        "/plans/{plan}/publish",
+        &as_admin("POST", format!("/plans/{p}/publish"), json!({})).await,
+        422,
+    );
+    let other = w
+        .store
+        .import_plan(
+            &duban_store::Actor::cli(),
+            &duban_store::Source {
+                name: "other.txt".into(),
+                sha256: "other".into(),
+                format: "UTF-8".into(),
+            },
+            &duban_import::parse(
+                &revised
+                    .replace("东政〔2024〕18号", "东政〔2024〕99号")
+                    .replace("海东市推进", "乙市推进"),
+            ),
+        )
+        .await
+        .unwrap()
+        .plan_id;
+    check(
+        "POST",
+        "/plans/{plan}/publish",
+        &as_admin("POST", format!("/plans/{other}/publish"), json!({})).await,
+        200,
+    );
+    check(
+        "POST",
+        "/rounds/{round}/close",
+        &as_admin("POST", format!("/rounds/{second}/close"), json!({})).await,
+        200,
+    );
+    check(
+        "POST",
+        "/rounds/{round}/publish",
+        &as_admin("POST", format!("/rounds/{second}/publish"), json!({})).await,
+        200,
+    );
+
+    // Every documented operation was called.
+    checked.sort();
+    checked.dedup();
+    let mut documented = documented_operations(&doc);
+    documented.sort();
+    assert_eq!(checked, documented);
+    w.cleanup().await;
 }

@@ -20,6 +20,7 @@ use crate::{Node, Plan, Role, Target};
 
 /// A target's status row.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetStatus {
     /// Key.
     pub key: String,
@@ -44,6 +45,7 @@ pub struct TargetStatus {
 /// A task's status row: the task's own (judged by its leads' reports) or one unit's part of it
 /// (judged by that unit's reports).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskStatus {
     /// Key.
     pub key: String,
@@ -67,6 +69,7 @@ pub struct TaskStatus {
 
 /// A group's roll-up.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Group {
     /// Key (node key, unit name, adcode).
     pub key: String,
@@ -100,6 +103,7 @@ pub struct UnitRecord {
 
 /// A plan's statuses.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanStatus {
     /// The method targets are assessed by.
     pub method: StatusMethod,

@@ -39,6 +39,7 @@ pub const APPROX_TOLERANCE: f64 = 0.05;
 
 /// How a plan's targets are assessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StatusMethod {
     /// Actual ÷ expected progress at the observation's date.
@@ -67,6 +68,7 @@ impl StatusMethod {
 
 /// A target's or task's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The goal is met.
@@ -89,6 +91,7 @@ pub enum Status {
 
 /// The colour a status shows as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rag {
     /// Achieved.
@@ -145,6 +148,7 @@ impl Rag {
 
 /// An approved value of an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Observation {
     /// The date it describes.
     pub on: Date,
@@ -154,6 +158,7 @@ pub struct Observation {
 
 /// A target's status and the figures behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     /// The status.
     pub status: Status,
