@@ -24,7 +24,7 @@ let server, base, browser, dataDir, adminPassword;
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'duban-cycle-'));
   mkdirSync(shots, { recursive: true });
-  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--reminder-interval', '0'], { cwd: dataDir, env: { ...process.env, DUBAN_LANG: 'zh' } });
+  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--reminder-interval', '0'], { cwd: dataDir, env: { ...process.env, DUBAN_LANG: 'zh', DUBAN_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((ok, fail) => {
     server.on('error', fail);
     server.on('exit', (code) => fail(new Error(`duban serve exited with ${code}`)));
