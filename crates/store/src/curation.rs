@@ -11,7 +11,7 @@ use sqlx::{Acquire, AnyConnection, Row};
 
 use crate::audit::{self, json};
 use crate::import::unit_id;
-use crate::model::{Actor, EditRecord};
+use crate::model::{Actor, EditRecord, SkippedEdit};
 use crate::rounds::current_version_id;
 use crate::sql::SqlStore;
 use crate::{Result, StoreError, now};
@@ -82,6 +82,33 @@ pub(crate) async fn effective(
     };
     let edits = edits(conn, plan_id).await?;
     Ok(Some(curation::apply(&doc, &edits).0))
+}
+
+/// The office's edits in force that no longer apply to the current version, with why.
+pub(crate) async fn skipped(store: &SqlStore, plan_id: i64) -> Result<Vec<SkippedEdit>> {
+    let mut conn = store.pool.acquire().await?;
+    let Some(doc) = document(&mut conn, plan_id, None).await? else {
+        return Ok(Vec::new());
+    };
+    let with_ids = edits_with_ids(&mut conn, plan_id).await?;
+    drop(conn);
+    let list: Vec<Edit> = with_ids.iter().map(|(_, e)| e.clone()).collect();
+    let (_, skipped) = curation::apply(&doc, &list);
+    if skipped.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records = edit_records(store, plan_id).await?;
+    Ok(skipped
+        .into_iter()
+        .filter_map(|s| {
+            let (id, _) = with_ids.get(s.index)?;
+            let edit = records.iter().find(|r| r.id == *id)?.clone();
+            Some(SkippedEdit {
+                edit,
+                reason: s.reason,
+            })
+        })
+        .collect())
 }
 
 pub(crate) async fn plan(

@@ -215,6 +215,10 @@ pub trait Store: Send + Sync {
     /// The office's edits of a plan, oldest first.
     async fn plan_edits(&self, plan_id: i64) -> Result<Vec<EditRecord>>;
 
+    /// The office's edits in force that no longer apply to the current version (their item
+    /// withdrawn by a revision), with why.
+    async fn skipped_edits(&self, plan_id: i64) -> Result<Vec<SkippedEdit>>;
+
     /// Publishes a plan for supervision: rounds may open and the public sees it.
     async fn publish_plan(&self, actor: &Actor, plan_id: i64) -> Result<()>;
 

@@ -499,6 +499,16 @@ pub struct EditRecord {
     pub superseded_in: Option<i64>,
 }
 
+/// One of the office's edits that no longer applies to the plan as served (its item was
+/// withdrawn by a revision, or an earlier edit removed it), with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedEdit {
+    /// The edit.
+    pub edit: EditRecord,
+    /// Why it no longer applies, in Chinese.
+    pub reason: String,
+}
+
 /// What approving a revision would do: the diff of the plan as served, and the office's edits
 /// the new document supersedes.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -148,6 +148,10 @@ impl Store for SqlStore {
         curation::edit_records(self, plan_id).await
     }
 
+    async fn skipped_edits(&self, plan_id: i64) -> Result<Vec<SkippedEdit>> {
+        curation::skipped(self, plan_id).await
+    }
+
     async fn publish_plan(&self, actor: &Actor, plan_id: i64) -> Result<()> {
         curation::publish(self, actor, plan_id).await
     }

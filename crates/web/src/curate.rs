@@ -459,8 +459,16 @@ pub async fn curate_page(
                     id => e.id, what => describe(&e.edit), reason => e.reason,
                     who => e.actor_name.unwrap_or_else(|| "—".to_owned()),
                     at => crate::view::local_time(e.created_at, state.config.utc_offset_hours),
+                    superseded_in => e.superseded_in,
                 }
             })
+            .collect();
+        let skipped: Vec<_> = state
+            .store
+            .skipped_edits(id)
+            .await?
+            .into_iter()
+            .map(|s| context! { what => describe(&s.edit.edit), reason => s.edit.reason, why => s.reason })
             .collect();
         let revisions: Vec<_> = state
             .store
@@ -475,7 +483,7 @@ pub async fn curate_page(
         Ok::<_, AppError>(context! {
             ..plan_ctx(id, &plan),
             ..context! {
-                published => summary.published_at.is_some(), diagnostics, unowned, edits, revisions, withdrawn,
+                published => summary.published_at.is_some(), diagnostics, unowned, edits, revisions, withdrawn, skipped,
                 units, horizon => plan.operative_horizon(),
             }
         })

@@ -32,6 +32,21 @@ impl Lang {
 /// (key, 中文, English)
 const WORDS: &[(&str, &str, &str)] = &[
     ("app", "督办", "Duban"),
+    (
+        "skipped_edits",
+        "不再适用的修改",
+        "Edits that no longer apply",
+    ),
+    (
+        "skipped_help",
+        "修订撤销了这些修改所针对的条目，修改记录保留，但不再生效。",
+        "A revision withdrew the items these edits were for: they stay on record and no longer apply.",
+    ),
+    (
+        "superseded_by_version",
+        "已被第 {} 版取代",
+        "superseded by version {}",
+    ),
     ("approx_short", "约数", "approximate"),
     (
         "every_year",

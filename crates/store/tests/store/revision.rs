@@ -182,6 +182,29 @@ async fn a_revised_plan_keeps_every_fact_on_its_indicator() {
             .await
             .unwrap();
         }
+        // People named for the task the revision will delete: that edit will no longer apply.
+        let doomed = task_by_title(&v1, DELETED).clone();
+        s.edit_plan(
+            &office,
+            plan_id,
+            &Edit::SetPeople {
+                node: doomed.id.clone(),
+                contact: Contact {
+                    unit: doomed.responsible[0].unit.clone(),
+                    leader: None,
+                    responsible: Some(Person {
+                        name: "张科长".into(),
+                        post: "科长".into(),
+                        phone: String::new(),
+                    }),
+                    liaison: None,
+                },
+            },
+            "公交站点改造责任人",
+        )
+        .await
+        .unwrap();
+        assert!(s.skipped_edits(plan_id).await.unwrap().is_empty());
         // A round in which the task to be deleted is reported and approved.
         let round_id = s
             .open_round(&office, &round(plan_id, RoundScope::All))
@@ -347,6 +370,16 @@ async fn a_revised_plan_keeps_every_fact_on_its_indicator() {
             let now = v2.targets.iter().find(|x| x.id == t.id).unwrap();
             assert!(now.approx && now.indicator == t.indicator);
         }
+        // The edit of the deleted task stays on record and is listed as no longer applying.
+        let skipped = s.skipped_edits(plan_id).await.unwrap();
+        assert_eq!(
+            skipped
+                .iter()
+                .map(|e| e.edit.reason.as_str())
+                .collect::<Vec<_>>(),
+            ["公交站点改造责任人"],
+            "{skipped:?}"
+        );
         // The deleted task is withdrawn with its history.
         assert!(!v2.nodes.iter().any(|n| n.title == DELETED));
         let withdrawn = s.withdrawn(plan_id).await.unwrap();
