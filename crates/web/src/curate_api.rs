@@ -15,20 +15,12 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{ApiError, AppError};
-use crate::supervise_api::CreatedJson;
+use crate::supervise_api::{CreatedJson, body_bytes, id_of, json_body};
 
 type ApiResult = Result<Response, ApiError>;
 
-fn id_of(raw: &str) -> Result<i64, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 async fn body<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, AppError> {
-    let bytes = axum::body::to_bytes(req.into_body(), 1 << 20)
-        .await
-        .map_err(|_| AppError::TooLarge("请求体过大".to_owned()))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON：{e}")))
+    json_body(&body_bytes(req, 1 << 20).await?)
 }
 
 /// One edit of a plan and why.

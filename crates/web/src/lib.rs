@@ -30,6 +30,7 @@ pub mod routes;
 mod search;
 mod status_page;
 mod supervise_api;
+mod target_api;
 mod view;
 
 use std::sync::Arc;

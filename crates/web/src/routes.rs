@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::pages::{self, PageLang};
 use crate::{
     AppState, account, assets, curate, curate_api, dashboard, office, reports, revision_page,
-    rounds, status_page, supervise_api,
+    rounds, status_page, supervise_api, target_api,
 };
 
 /// One route: method, path (axum syntax) and what it needs.
@@ -125,11 +125,11 @@ table! {
     PUT "/api/v1/reports/{report}/draft" ReportWrite => supervise_api::save_draft,
     POST "/api/v1/reports/{report}/submit" ReportWrite => supervise_api::submit,
     POST "/api/v1/reports/{report}/review" Office => supervise_api::review,
-    GET "/api/v1/plans/{plan}/status" Public => supervise_api::status,
-    GET "/api/v1/plans/{plan}/targets/{target}/milestones" Public => supervise_api::milestones,
-    PUT "/api/v1/plans/{plan}/targets/{target}/milestones" Office => supervise_api::set_milestones,
-    GET "/api/v1/plans/{plan}/targets/{target}/observations" Public => supervise_api::observations,
-    POST "/api/v1/plans/{plan}/targets/{target}/observations" Office => supervise_api::record_observation,
+    GET "/api/v1/plans/{plan}/status" Public => target_api::status,
+    GET "/api/v1/plans/{plan}/targets/{target}/milestones" Public => target_api::milestones,
+    PUT "/api/v1/plans/{plan}/targets/{target}/milestones" Office => target_api::set_milestones,
+    GET "/api/v1/plans/{plan}/targets/{target}/observations" Public => target_api::observations,
+    POST "/api/v1/plans/{plan}/targets/{target}/observations" Office => target_api::record_observation,
     GET "/api/v1/notices" SignedFiltered => supervise_api::notices,
     GET "/api/v1/audit" Office => supervise_api::audit,
     GET "/api/v1/audit/verify" Admin => supervise_api::verify_audit,
